@@ -1,0 +1,124 @@
+// Package formtoken signs and checks the hidden token every signup form carries.
+//
+// The token binds a form to the page, test phase, visitor and variant it was rendered for,
+// and to the time it was rendered. It is what makes a signup trustworthy without server-side
+// session state:
+//   - the variant a signup is credited to comes from the token, so a visitor cannot pick it
+//     by editing the form, and a visitor whose browser refuses cookies is still credited to
+//     the variant they saw;
+//   - the render time is a stateless time trap: a form submitted faster than a person can
+//     type, or long after it was shown, is refused.
+//
+// Format: base64url(payload) "." base64url(HMAC-SHA256(secret, payload)[:16]), where payload
+// is "v1|page|phase|variant|visitor|unix-seconds". Slugs, variant ids and visitor ids cannot
+// contain '|', so the fields split unambiguously. The whole token is URL-safe base64 and '.',
+// which HTML needs no escaping for.
+package formtoken
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Token is what a form was rendered for.
+type Token struct {
+	Page     string
+	Phase    int64
+	Variant  string
+	Visitor  string
+	Rendered time.Time // truncated to the second
+}
+
+// Errors Check returns. ErrInvalid covers every tampered, truncated or foreign token.
+var (
+	ErrInvalid = errors.New("formtoken: invalid")
+	ErrTooFast = errors.New("formtoken: submitted too soon after the form was shown")
+	ErrExpired = errors.New("formtoken: form is too old")
+)
+
+// Limits of the time trap. A person needs a few seconds to read a headline and type an
+// address (browser autofill still takes a click and a keystroke); scripts post at once.
+// A day covers a tab left open overnight.
+const (
+	MinAge = 2 * time.Second
+	MaxAge = 24 * time.Hour
+)
+
+const (
+	version = "v1"
+	macLen  = 16 // 128-bit truncated HMAC (NIST SP 800-107 allows truncation to >= 64 bits)
+	maxLen  = 512
+)
+
+// Signer signs and checks tokens with one secret key.
+type Signer struct{ key []byte }
+
+// NewSigner returns a Signer for key, which should be 32 random bytes kept across restarts
+// (the store keeps one), so that forms open in visitors' tabs survive a deploy.
+func NewSigner(key []byte) *Signer {
+	return &Signer{key: append([]byte(nil), key...)}
+}
+
+// Sign returns the token for t.
+func (s *Signer) Sign(t Token) string {
+	payload := strings.Join([]string{
+		version, t.Page, strconv.FormatInt(t.Phase, 10), t.Variant, t.Visitor,
+		strconv.FormatInt(t.Rendered.Unix(), 10),
+	}, "|")
+	mac := s.mac([]byte(payload))
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(mac)
+}
+
+// Check verifies raw and returns what it was signed for. It returns ErrInvalid for anything
+// not signed with this key, and ErrTooFast or ErrExpired (with the decoded token, so the
+// caller can still say which page it was) when the signature is good but the age is not.
+func (s *Signer) Check(raw string, now time.Time) (Token, error) {
+	if raw == "" || len(raw) > maxLen {
+		return Token{}, ErrInvalid
+	}
+	p64, m64, ok := strings.Cut(raw, ".")
+	if !ok {
+		return Token{}, ErrInvalid
+	}
+	enc := base64.RawURLEncoding
+	payload, err1 := enc.DecodeString(p64)
+	mac, err2 := enc.DecodeString(m64)
+	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.mac(payload)) {
+		return Token{}, ErrInvalid
+	}
+	parts := strings.Split(string(payload), "|")
+	if len(parts) != 6 || parts[0] != version {
+		return Token{}, ErrInvalid
+	}
+	phase, err1 := strconv.ParseInt(parts[2], 10, 64)
+	unix, err2 := strconv.ParseInt(parts[5], 10, 64)
+	if err1 != nil || err2 != nil {
+		return Token{}, ErrInvalid
+	}
+	t := Token{Page: parts[1], Phase: phase, Variant: parts[3], Visitor: parts[4], Rendered: time.Unix(unix, 0).UTC()}
+	// Only the canonical spelling is accepted: base64 with stray trailing bits or numbers
+	// like "007" would otherwise give one token many accepted forms.
+	if !hmac.Equal([]byte(s.Sign(t)), []byte(raw)) {
+		return Token{}, ErrInvalid
+	}
+	age := now.Sub(t.Rendered)
+	switch {
+	case age < MinAge:
+		return t, ErrTooFast
+	case age > MaxAge:
+		return t, ErrExpired
+	}
+	return t, nil
+}
+
+func (s *Signer) mac(payload []byte) []byte {
+	h := hmac.New(sha256.New, s.key)
+	h.Write(payload)
+	return h.Sum(nil)[:macLen]
+}
