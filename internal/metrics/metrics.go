@@ -1,0 +1,140 @@
+// Package metrics owns Litmus's Prometheus registry: the only importer of client_golang.
+//
+// Names follow prometheus.io "Metric and label naming" and are a contract (DESIGN.md, the
+// rules and dashboard in deploy/). Every label value comes from a bounded set: page slugs and
+// variant ids from the page files, and the fixed vocabularies below. Known label sets are
+// created at zero when pages load, so rate() and ratios work from the first scrape instead of
+// appearing only after the first event.
+package metrics
+
+import (
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// RejectReasons is the closed set of reasons a signup is not stored.
+var RejectReasons = []string{
+	"invalid", "duplicate", "honeypot", "too_fast", "expired", "bad_token",
+	"rate_limited", "cross_site", "too_large", "unavailable",
+}
+
+// BotClasses is the closed set of non-human traffic classes.
+var BotClasses = []string{"crawler", "link_preview", "http_client", "headless", "empty"}
+
+// UncountedReasons is the closed set of reasons a human's page view is served but not counted.
+var UncountedReasons = []string{"prefetch", "preview", "head"}
+
+// Routes is the closed set of route names used as the `route` label.
+var Routes = []string{"page", "signup", "thanks", "healthz", "static", "admin", "api", "other"}
+
+// Metrics holds every Litmus metric on its own registry.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	PageViews       *prometheus.CounterVec // page, variant
+	Visitors        *prometheus.CounterVec // page, variant
+	Signups         *prometheus.CounterVec // page, variant
+	SignupsRejected *prometheus.CounterVec // page, reason
+	BotRequests     *prometheus.CounterVec // page, class
+	UncountedViews  *prometheus.CounterVec // page, reason
+	HTTPDuration    *prometheus.HistogramVec
+	CommitDuration  prometheus.Histogram
+	CommitItems     prometheus.Histogram
+	CommitErrors    prometheus.Counter
+	QueueItems      prometheus.Gauge
+	AdminLoginFails prometheus.Counter
+	PageReloads     *prometheus.CounterVec // result
+	Pages           prometheus.Gauge
+}
+
+// New creates the metrics on a fresh registry, with the Go and process collectors and
+// litmus_build_info set to 1 for this build.
+func New(version, revision string) *Metrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f := promauto.With(reg)
+	m := &Metrics{
+		Registry: reg,
+		PageViews: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_page_views_total",
+			Help: "Page views by people (bots, prefetches, previews and HEAD excluded)."}, []string{"page", "variant"}),
+		Visitors: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_visitors_total",
+			Help: "New visitors: first view of a page by a visitor in the page's current test phase."}, []string{"page", "variant"}),
+		Signups: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_signups_total",
+			Help: "Signups stored (committed to the database)."}, []string{"page", "variant"}),
+		SignupsRejected: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_signups_rejected_total",
+			Help: "Signup attempts not stored, by reason."}, []string{"page", "reason"}),
+		BotRequests: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_bot_requests_total",
+			Help: "Page requests from bots, crawlers, link previews and HTTP libraries: served, never counted."}, []string{"page", "class"}),
+		UncountedViews: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_uncounted_views_total",
+			Help: "Page requests by people that are served but not counted (prefetch, founder preview, HEAD)."}, []string{"page", "reason"}),
+		HTTPDuration: f.NewHistogramVec(prometheus.HistogramOpts{Name: "litmus_http_request_duration_seconds",
+			Help:    "Time to answer an HTTP request on the public port.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route", "method", "code"}),
+		CommitDuration: f.NewHistogram(prometheus.HistogramOpts{Name: "litmus_db_commit_duration_seconds",
+			Help:    "Time to commit one batch of writes (fsync included).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}),
+		CommitItems: f.NewHistogram(prometheus.HistogramOpts{Name: "litmus_db_commit_items",
+			Help:    "Writes (exposures, signups, counters) committed together in one transaction.",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 7)}),
+		CommitErrors: f.NewCounter(prometheus.CounterOpts{Name: "litmus_db_commit_errors_total",
+			Help: "Batches whose transaction failed."}),
+		QueueItems: f.NewGauge(prometheus.GaugeOpts{Name: "litmus_writer_queue_items",
+			Help: "Writes waiting for the database writer."}),
+		AdminLoginFails: f.NewCounter(prometheus.CounterOpts{Name: "litmus_admin_login_failures_total",
+			Help: "Failed admin/API logins."}),
+		PageReloads: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_page_reloads_total",
+			Help: "Page file reloads, by result (ok or error)."}, []string{"result"}),
+		Pages: f.NewGauge(prometheus.GaugeOpts{Name: "litmus_pages",
+			Help: "Pages being served."}),
+	}
+	f.NewGaugeVec(prometheus.GaugeOpts{Name: "litmus_build_info",
+		Help: "Always 1; the labels say which build is running."}, []string{"version", "revision", "goversion"}).
+		WithLabelValues(version, revision, runtime.Version()).Set(1)
+	for _, r := range []string{"ok", "error"} {
+		m.PageReloads.WithLabelValues(r)
+	}
+	return m
+}
+
+// InitPages creates every known label set at zero: variants maps a page slug to its
+// variant ids. Label sets of pages that were removed keep their last value until restart,
+// which is what Prometheus counters need (no reset mid-life).
+func (m *Metrics) InitPages(variants map[string][]string) {
+	m.Pages.Set(float64(len(variants)))
+	for page, ids := range variants {
+		for _, v := range ids {
+			m.PageViews.WithLabelValues(page, v)
+			m.Visitors.WithLabelValues(page, v)
+			m.Signups.WithLabelValues(page, v)
+		}
+		for _, r := range RejectReasons {
+			m.SignupsRejected.WithLabelValues(page, r)
+		}
+		for _, c := range BotClasses {
+			m.BotRequests.WithLabelValues(page, c)
+		}
+		for _, r := range UncountedReasons {
+			m.UncountedViews.WithLabelValues(page, r)
+		}
+	}
+}
+
+// ObserveCommit records one writer transaction; it matches store.Hooks.Committed.
+func (m *Metrics) ObserveCommit(d time.Duration, items int, err error) {
+	m.CommitDuration.Observe(d.Seconds())
+	m.CommitItems.Observe(float64(items))
+	if err != nil {
+		m.CommitErrors.Inc()
+	}
+}
+
+// Handler serves the registry in the Prometheus exposition format (for the metrics port).
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry, EnableOpenMetrics: false})
+}

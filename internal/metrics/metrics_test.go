@@ -1,0 +1,51 @@
+package metrics
+
+import (
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+func TestMetricsPassLint(t *testing.T) {
+	m := New("0.1.0", "abc123")
+	m.InitPages(map[string][]string{"launch": {"control", "bold"}})
+	m.ObserveCommit(3*time.Millisecond, 10, nil)
+	m.HTTPDuration.WithLabelValues("page", "GET", "200").Observe(0.001)
+	problems, err := testutil.GatherAndLint(m.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestKnownLabelSetsStartAtZero(t *testing.T) {
+	m := New("0.1.0", "abc123")
+	m.InitPages(map[string][]string{"launch": {"control", "bold"}, "pricing": {"a", "b", "c"}})
+	if got := testutil.CollectAndCount(m.Signups); got != 5 {
+		t.Errorf("litmus_signups_total has %d series, want 5 (one per page and variant)", got)
+	}
+	if got := testutil.CollectAndCount(m.SignupsRejected); got != 2*len(RejectReasons) {
+		t.Errorf("litmus_signups_rejected_total has %d series, want %d", got, 2*len(RejectReasons))
+	}
+	if v := testutil.ToFloat64(m.Signups.WithLabelValues("pricing", "c")); v != 0 {
+		t.Errorf("signups{pricing,c} = %v, want 0", v)
+	}
+}
+
+func TestHandlerExposesBuildInfo(t *testing.T) {
+	m := New("0.1.0", "abc123")
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{`litmus_build_info{goversion="go`, `revision="abc123",version="0.1.0"} 1`, "go_goroutines", "process_cpu_seconds_total"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
