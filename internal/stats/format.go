@@ -1,0 +1,98 @@
+package stats
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// formatPercent writes a fraction as a percentage a person reads at a glance: one decimal
+// from 1% up ("3.1%", "12.5%"), two significant digits below ("0.45%"), no trailing zeros
+// ("5%"), and never rounded onto 0% or 100% unless it is exactly that.
+func formatPercent(fraction float64) string {
+	v := math.Abs(fraction) * 100
+	if v == 0 {
+		return "0%"
+	}
+	decimals := 1
+	if v < 1 {
+		decimals = 1 - int(math.Floor(math.Log10(v)))
+	}
+	s := trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
+	for (s == "100" && v < 100) && decimals < 6 {
+		decimals++
+		s = trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
+	}
+	if fraction < 0 {
+		s = "-" + s
+	}
+	return s + "%"
+}
+
+// formatPercentFixed writes a fraction with exactly one decimal ("52.0%"), for lists of
+// shares that are read side by side.
+func formatPercentFixed(fraction float64) string {
+	return strconv.FormatFloat(fraction*100, 'f', 1, 64) + "%"
+}
+
+// trimZeros drops trailing zeros after a decimal point, and the point itself if bare.
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// formatCount writes a count with thousands separators: 1234567 → "1,234,567".
+func formatCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// countOf writes "1 visitor" or "1,204 visitors".
+func countOf(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return formatCount(n) + " " + many
+}
+
+// formatLiftPercent writes a relative difference as a whole percentage from 10% up ("45%"),
+// where decimals would be false precision, and as formatPercent below ("4.5%").
+func formatLiftPercent(fraction float64) string {
+	if math.Abs(fraction) >= 0.1 {
+		return strconv.FormatFloat(math.Round(fraction*100), 'f', 0, 64) + "%"
+	}
+	return formatPercent(fraction)
+}
+
+// formatRatio writes a ratio with one decimal and no trailing zero: 3.0 → "3", 3.24 → "3.2".
+func formatRatio(r float64) string {
+	return trimZeros(strconv.FormatFloat(r, 'f', 1, 64))
+}
+
+// roundAbout rounds a count that is only an estimate to two significant digits
+// (14,372 → 14,000; 583 → 580), so "about" is not followed by false precision.
+func roundAbout(n int64) int64 {
+	if n < 100 {
+		return n
+	}
+	scale := int64(1)
+	for n/scale >= 100 {
+		scale *= 10
+	}
+	return (n + scale/2) / scale * scale
+}
