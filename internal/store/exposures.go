@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Source is where a visitor came from: the referring site's host and the UTM tags of the
+// landing URL. Values longer than 200 bytes are cut; an empty Source means direct traffic.
+type Source struct {
+	ReferrerHost string
+	UTMSource    string
+	UTMMedium    string
+	UTMCampaign  string
+	UTMTerm      string
+	UTMContent   string
+}
+
+func (s Source) clipped() Source {
+	return Source{
+		ReferrerHost: clip(s.ReferrerHost, maxSourceLen),
+		UTMSource:    clip(s.UTMSource, maxSourceLen),
+		UTMMedium:    clip(s.UTMMedium, maxSourceLen),
+		UTMCampaign:  clip(s.UTMCampaign, maxSourceLen),
+		UTMTerm:      clip(s.UTMTerm, maxSourceLen),
+		UTMContent:   clip(s.UTMContent, maxSourceLen),
+	}
+}
+
+// Exposure is a visitor seeing a variant of a page. Only the first one per visitor and phase
+// is kept: it is the visitor's assignment and first-touch attribution.
+type Exposure struct {
+	PhaseID   int64
+	Page      string // the phase's page slug, passed to Hooks.NewVisitor
+	VisitorID string // the pseudonymous id from the visitor's cookie, never an IP address
+	Variant   string
+	At        time.Time // zero means now
+	Source    Source
+}
+
+type exposureJob struct {
+	e   Exposure
+	day string
+}
+
+func (*exposureJob) waits() bool { return false }
+
+// RecordExposure queues e for the writer and returns at once, unless the queue is full, in
+// which case it waits for room (backpressure). It is committed within about
+// Options.FlushInterval. An invalid exposure, or one sent after Close, is dropped and
+// counted in Dropped.
+func (s *Store) RecordExposure(e Exposure) {
+	if err := e.check(); err != nil {
+		s.drops.add(1, "invalid exposure", err)
+		return
+	}
+	e.At = orNow(e.At)
+	e.Source = e.Source.clipped()
+	if err := s.enqueue(context.Background(), &exposureJob{e: e, day: dayOf(e.At)}); err != nil {
+		s.drops.add(1, "sent after Close", err)
+	}
+}
+
+func (e *Exposure) check() error {
+	if e.PhaseID <= 0 {
+		return invalid("exposure has no phase id; use the id EnsurePhase returned")
+	}
+	if err := checkID("page", e.Page); err != nil {
+		return err
+	}
+	if err := checkID("visitor id", e.VisitorID); err != nil {
+		return err
+	}
+	return checkID("variant", e.Variant)
+}
+
+// applyExposure keeps the visitor's first exposure in the phase and counts it; later ones
+// change nothing.
+func (b *batch) applyExposure(j *exposureJob) error {
+	e := &j.e
+	res, err := b.stmt(b.w.ws.insertVisitor).Exec(e.PhaseID, e.VisitorID, e.Variant, e.At.UnixMilli(),
+		e.Source.ReferrerHost, e.Source.UTMSource, e.Source.UTMMedium,
+		e.Source.UTMCampaign, e.Source.UTMTerm, e.Source.UTMContent)
+	if isConstraint(err) { // e.g. an unknown phase: this exposure only
+		b.dropped, b.dropErr = b.dropped+1, err
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("record exposure: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("record exposure: %w", err)
+	}
+	if n == 0 {
+		return nil // seen before in this phase
+	}
+	b.count(e.PhaseID, e.Variant, j.day, e.Source, tally{visitors: 1})
+	b.events = append(b.events, event{page: e.Page, variant: e.Variant})
+	return nil
+}

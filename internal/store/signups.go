@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// Signup is a visitor's submitted form.
+type Signup struct {
+	PhaseID   int64
+	Page      string
+	Email     string            // compared without ASCII case: one signup per email per page
+	VisitorID string            // the visitor cookie's id; empty when the visitor has none
+	Variant   string            // the variant the form was on; see InsertSignup for which is credited
+	Fields    map[string]string // the other form fields, by name
+	At        time.Time         // zero means now
+	// Source is kept only when the visitor has no exposure in the phase; otherwise the
+	// exposure's first-touch source is copied.
+	Source Source
+}
+
+// SignupResult says what InsertSignup stored.
+type SignupResult struct {
+	ID        int64  // the stored signup; for a duplicate, the one already kept
+	Duplicate bool   // the email had already signed up on this page: nothing new was stored
+	Counted   bool   // the signup counts in the conversion rate
+	Variant   string // the variant the signup is credited to
+}
+
+// InsertSignup stores su and returns only once the transaction holding it has committed to
+// disk: a nil error is the acknowledgement the visitor may be shown.
+//
+// The same email on the same page is stored once (Duplicate). A stored signup is Counted
+// only if its visitor has an exposure in the phase and had not converted before, and it is
+// then credited to the exposure's variant (the one the visitor was assigned) whatever the
+// form says; a signup without an exposure keeps su.Variant. Either way the visitor's
+// first-touch source is copied from the exposure.
+//
+// If ctx ends while the signup is still queued it is withdrawn and nothing is stored. Once
+// the writer has taken it, InsertSignup waits for that commit (one transaction), so an
+// error always means the signup was not stored.
+func (s *Store) InsertSignup(ctx context.Context, su Signup) (SignupResult, error) {
+	rec, err := newSignupRecord(su)
+	if err != nil {
+		return SignupResult{}, err
+	}
+	return submit(ctx, s, "insert signup", func(b *batch) (SignupResult, error) {
+		res, err := b.insertSignup(&rec)
+		if err != nil {
+			return SignupResult{}, fmt.Errorf("store: insert signup on page %s: %w", su.Page, err)
+		}
+		return res, nil
+	})
+}
+
+// signupRecord is a checked Signup ready for the writer.
+type signupRecord struct {
+	Signup
+	fields string // JSON object
+	day    string
+}
+
+func newSignupRecord(su Signup) (signupRecord, error) {
+	if su.PhaseID <= 0 {
+		return signupRecord{}, invalid("signup has no phase id; use the id EnsurePhase returned")
+	}
+	if err := checkID("page", su.Page); err != nil {
+		return signupRecord{}, err
+	}
+	if err := checkEmail(su.Email); err != nil {
+		return signupRecord{}, err
+	}
+	if su.VisitorID != "" {
+		if err := checkID("visitor id", su.VisitorID); err != nil {
+			return signupRecord{}, err
+		}
+	}
+	if err := checkID("variant", su.Variant); err != nil {
+		return signupRecord{}, err
+	}
+	fields, err := encodeFields(su.Fields)
+	if err != nil {
+		return signupRecord{}, err
+	}
+	su.At = orNow(su.At)
+	su.Source = su.Source.clipped()
+	su.Fields = nil // encoded in fields
+	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At)}, nil
+}
+
+func checkEmail(email string) error {
+	switch {
+	case email == "":
+		return invalid("email is empty")
+	case len(email) > maxEmailLen:
+		return invalid("email is %d bytes long; at most %d are allowed", len(email), maxEmailLen)
+	case !utf8.ValidString(email):
+		return invalid("email is not valid UTF-8 text")
+	}
+	return nil
+}
+
+func encodeFields(fields map[string]string) (string, error) {
+	if len(fields) > maxFields {
+		return "", invalid("signup has %d extra fields; at most %d are kept", len(fields), maxFields)
+	}
+	for name := range fields {
+		if name == "" || len(name) > maxFieldNameLen || !utf8.ValidString(name) {
+			return "", invalid("field name %q must be 1 to %d bytes of text", clip(name, maxFieldNameLen), maxFieldNameLen)
+		}
+	}
+	if len(fields) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(fields) // sorted keys: the same fields give the same text
+	if err != nil {
+		return "", fmt.Errorf("store: encode signup fields: %w", err)
+	}
+	if len(b) > maxFieldsJSON {
+		return "", invalid("signup fields are %d bytes; at most %d are kept", len(b), maxFieldsJSON)
+	}
+	return string(b), nil
+}
+
+func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
+	ws := b.w.ws
+	var phasePage string
+	err := b.stmt(ws.phasePage).QueryRow(r.PhaseID).Scan(&phasePage)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return SignupResult{}, invalid("phase %d does not exist; use the id EnsurePhase returned", r.PhaseID)
+	case err != nil:
+		return SignupResult{}, err
+	case phasePage != r.Page:
+		return SignupResult{}, invalid("phase %d belongs to page %s, not %s", r.PhaseID, phasePage, r.Page)
+	}
+
+	// The visitor's exposure in this phase decides the variant credited, the source and
+	// whether the signup counts.
+	variant, src, counted := r.Variant, r.Source, false
+	if r.VisitorID != "" {
+		var (
+			v           string
+			vs          Source
+			unconverted bool
+		)
+		err := b.stmt(ws.visitorOfSignup).QueryRow(r.PhaseID, r.VisitorID).Scan(&v, &unconverted,
+			&vs.ReferrerHost, &vs.UTMSource, &vs.UTMMedium, &vs.UTMCampaign, &vs.UTMTerm, &vs.UTMContent)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return SignupResult{}, err
+		default:
+			variant, src, counted = v, vs, unconverted
+		}
+	}
+
+	res, err := b.stmt(ws.insertSignup).Exec(r.PhaseID, r.Page, r.Email, r.VisitorID, variant, r.fields,
+		r.At.UnixMilli(), counted, src.ReferrerHost, src.UTMSource, src.UTMMedium,
+		src.UTMCampaign, src.UTMTerm, src.UTMContent)
+	if err != nil {
+		return SignupResult{}, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return SignupResult{}, err
+	}
+	if n == 0 { // the email already signed up on this page
+		dup := SignupResult{Duplicate: true}
+		if err := b.stmt(ws.signupID).QueryRow(r.Page, r.Email).Scan(&dup.ID, &dup.Variant); err != nil {
+			return SignupResult{}, err
+		}
+		return dup, nil
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return SignupResult{}, err
+	}
+	if counted {
+		if _, err := b.stmt(ws.markConverted).Exec(r.At.UnixMilli(), r.PhaseID, r.VisitorID); err != nil {
+			return SignupResult{}, err
+		}
+		// Last, after every statement succeeded: the sums are not undone by the savepoint.
+		b.count(r.PhaseID, variant, r.day, src, tally{signups: 1})
+	}
+	b.events = append(b.events, event{signup: true, page: r.Page, variant: variant})
+	return SignupResult{ID: id, Counted: counted, Variant: variant}, nil
+}
+
+// ForgetEmail deletes every signup of email, on every page, and returns how many it deleted
+// (an erasure request). The aggregate counts keep them: they hold no personal data, and
+// lowering them would rewrite results already reported. The visitor stays converted, so the
+// same person signing up again is not counted twice. Copies made earlier by Backup still
+// hold the email; delete or re-make them too.
+func (s *Store) ForgetEmail(ctx context.Context, email string) (int64, error) {
+	if err := checkEmail(email); err != nil {
+		return 0, err
+	}
+	return submit(ctx, s, "forget email", func(b *batch) (int64, error) {
+		res, err := b.stmt(b.w.ws.deleteByEmail).Exec(email)
+		if err != nil {
+			return 0, fmt.Errorf("store: forget email: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("store: forget email: %w", err)
+		}
+		return n, nil
+	})
+}
