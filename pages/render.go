@@ -1,0 +1,399 @@
+package pages
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// TokenField is the form input that carries the signed form token the handler issues with
+// each page; the template and the signup handler share the name. (HoneypotField is the other
+// input every form has.)
+const TokenField = "_token"
+
+// maxTokenLen bounds the form token written into prepared pages.
+const maxTokenLen = 512
+
+// tokenMarker stands in for the form token while a page is prepared; the output is split
+// around it. It is letters only, so html/template writes it unchanged.
+const tokenMarker = "LitmusFormTokenMarkerQx7Zk"
+
+// Options are the site-wide settings a prepared page depends on.
+type Options struct {
+	// BaseURL is the public address of the site, like "https://try.example.com". With it the
+	// canonical link, og:url and og:image are absolute, as link previews require; without it
+	// they are paths and og:url is left out.
+	BaseURL string
+}
+
+// Rendered is one variant's page, rendered once when pages load and split around the only part
+// that changes per request, the form token: a request costs three writes, not a template run.
+type Rendered struct {
+	Head []byte // the page up to the token's place in the hidden input
+	Tail []byte // the rest of the page
+}
+
+// WriteWithToken writes the page with token in its form. The token is written as is, so it
+// must be made of URL-safe base64 characters (A-Z a-z 0-9 - _, plus . and = as separators and
+// padding), at most 512 of them; anything else is refused rather than written unescaped.
+func (r *Rendered) WriteWithToken(w io.Writer, token string) error {
+	if err := checkToken(token); err != nil {
+		return err
+	}
+	if _, err := w.Write(r.Head); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, token); err != nil {
+		return err
+	}
+	_, err := w.Write(r.Tail)
+	return err
+}
+
+// checkToken enforces the token contract of WriteWithToken.
+func checkToken(token string) error {
+	if token == "" || len(token) > maxTokenLen {
+		return fmt.Errorf("pages: form token must be 1 to %d characters, got %d", maxTokenLen, len(token))
+	}
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '=') {
+			return fmt.Errorf("pages: form token has the character %q; build it with base64.RawURLEncoding", c)
+		}
+	}
+	return nil
+}
+
+// Prepared is one page turned into bytes at load time: everything the public routes send,
+// and the Content-Security-Policy those bytes need.
+type Prepared struct {
+	// Variants holds each variant's live page by variant ID, waiting for a form token.
+	Variants map[string]*Rendered
+	// Previews holds each variant's preview by variant ID: the same page, marked "not counted",
+	// kept out of search engines, with the form switched off, so it needs no token.
+	Previews map[string][]byte
+	// Thanks is the page shown after a signup.
+	Thanks []byte
+	// CSP is the Content-Security-Policy header value for every page above and for RenderForm.
+	// It allows only this site's files plus the exact sources the pages use (the hash of the
+	// brand colour's <style> block, a logo from another site), and no inline script at all.
+	CSP string
+
+	theme *Theme
+	page  *Page
+	views map[string]*pageView // by variant ID, form left empty, for RenderForm
+}
+
+// FormState is a signup form coming back to the visitor: what they typed and what is wrong.
+type FormState struct {
+	Token   string            // a fresh form token
+	Values  map[string]string // field name → what the visitor typed, shown again (escaped)
+	Errors  map[string]string // field name → plain-words message shown next to that field
+	Summary string            // optional message above the form
+}
+
+// Prepare renders every page a visitor can be sent for p: each variant, each variant's preview
+// and the thanks page. It is meant to run once per page when pages load.
+func (t *Theme) Prepare(p *Page, opts Options) (*Prepared, error) {
+	if len(p.Variants) == 0 {
+		return nil, fmt.Errorf("pages: %s: the page has no variants", p.File)
+	}
+	for _, f := range p.Fields {
+		if IsReservedFieldName(f.Name) {
+			return nil, fmt.Errorf("pages: %s: the field name %q is reserved for the form itself; choose another name", p.File, f.Name)
+		}
+	}
+	head, err := newHeadView(p, opts)
+	if err != nil {
+		return nil, fmt.Errorf("pages: %s: %w", p.File, err)
+	}
+
+	out := &Prepared{
+		Variants: make(map[string]*Rendered, len(p.Variants)),
+		Previews: make(map[string][]byte, len(p.Variants)),
+		theme:    t,
+		page:     p,
+		views:    make(map[string]*pageView, len(p.Variants)),
+	}
+	var policy contentPolicy
+	for i := range p.Variants {
+		v := &p.Variants[i]
+		body, err := renderMarkdown(v.Body)
+		if err != nil {
+			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
+		}
+		view := &pageView{Head: head, Page: p, Variant: v, Body: body}
+		out.views[v.ID] = view
+
+		live, err := t.renderPage(*view, FormState{Token: tokenMarker})
+		if err != nil {
+			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
+		}
+		rendered, err := splitAtToken(live)
+		if err != nil {
+			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
+		}
+		out.Variants[v.ID] = rendered
+
+		preview := *view
+		preview.Preview = true
+		preview.Head.NoIndex = true
+		preview.Form = newFormView(p, v, FormState{})
+		preview.Form.Disabled = true
+		if out.Previews[v.ID], err = t.execute("page.html", preview); err != nil {
+			return nil, fmt.Errorf("pages: %s: preview of variant %q: %w", p.File, v.ID, err)
+		}
+		for _, doc := range [][]byte{live, out.Previews[v.ID]} {
+			if err := policy.scan(doc); err != nil {
+				return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
+			}
+		}
+	}
+
+	if out.Thanks, err = t.renderThanks(p, head); err != nil {
+		return nil, fmt.Errorf("pages: %s: thanks page: %w", p.File, err)
+	}
+	if err := policy.scan(out.Thanks); err != nil {
+		return nil, fmt.Errorf("pages: %s: thanks page: %w", p.File, err)
+	}
+	out.CSP = policy.header()
+	return out, nil
+}
+
+// RenderForm writes the variant's page with the form filled in from f: each error next to its
+// field, the visitor's input kept. It runs the same template as the prepared page, so with no
+// values or errors its output is byte for byte the prepared page with f.Token.
+func (pp *Prepared) RenderForm(w io.Writer, variantID string, f FormState) error {
+	view, ok := pp.views[variantID]
+	if !ok {
+		return fmt.Errorf("pages: page %q has no variant %q", pp.page.Slug, variantID)
+	}
+	b, err := pp.theme.renderPage(*view, f)
+	if err != nil {
+		return fmt.Errorf("pages: %s: variant %q: %w", pp.page.File, variantID, err)
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (t *Theme) renderPage(view pageView, f FormState) ([]byte, error) {
+	view.Form = newFormView(view.Page, view.Variant, f)
+	return t.execute("page.html", view)
+}
+
+// renderThanks renders the thanks page; its share link points at the landing page.
+func (t *Theme) renderThanks(p *Page, landing headView) ([]byte, error) {
+	body, err := renderMarkdown(p.Thanks.Body)
+	if err != nil {
+		return nil, err
+	}
+	head := landing
+	head.NoIndex = true
+	head.Canonical = ""
+	return t.execute("thanks.html", thanksView{
+		Head:      head,
+		Page:      p,
+		Headline:  p.Thanks.Headline,
+		Body:      body,
+		ShareText: p.Thanks.ShareText,
+		ShareURL:  landing.Canonical,
+	})
+}
+
+// splitAtToken cuts a page rendered with tokenMarker into the parts around it. The marker must
+// appear exactly once: in the form's hidden token input.
+func splitAtToken(page []byte) (*Rendered, error) {
+	switch n := bytes.Count(page, []byte(tokenMarker)); n {
+	case 1:
+	case 0:
+		return nil, errors.New(`page.html has no form token: the form needs <input type="hidden" name="{{.TokenField}}" value="{{.Token}}">`)
+	default:
+		return nil, fmt.Errorf("page.html shows the form token %d times; it belongs in the form's hidden _token input only", n)
+	}
+	head, tail, _ := bytes.Cut(page, []byte(tokenMarker))
+	return &Rendered{Head: head, Tail: tail}, nil
+}
+
+// pagePath is where the page is served: the default page's address is the site's root.
+func pagePath(p *Page) string {
+	if p.Default {
+		return "/"
+	}
+	return "/" + p.Slug
+}
+
+// headView is what the shared <head> shows: title, description, links and social cards.
+type headView struct {
+	Title       string
+	Description string
+	Canonical   string       // the page's one address for search engines; landing pages only, which also get social cards
+	URL         string       // og:url: absolute only, so empty without Options.BaseURL
+	Image       string       // og:image and twitter:image
+	BrandCSS    template.CSS // the brand colour's custom properties; empty for the default colour
+	ThemeColor  string       // the browser's toolbar colour on phones
+	NoIndex     bool         // previews, thanks and error pages stay out of search engines
+	Script      bool         // link app.js
+}
+
+func newHeadView(p *Page, opts Options) (headView, error) {
+	base := strings.TrimSuffix(opts.BaseURL, "/")
+	if base != "" {
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" {
+			return headView{}, fmt.Errorf("base URL %q must be a site address like https://try.example.com", opts.BaseURL)
+		}
+	}
+	palette, err := newBrandPalette(p.BrandColor)
+	if err != nil {
+		return headView{}, err
+	}
+	h := headView{
+		Title:       p.Title,
+		Description: p.Description,
+		Canonical:   base + pagePath(p),
+		Image:       p.SocialImage,
+		ThemeColor:  palette.Brand,
+		Script:      true,
+	}
+	if h.Description == "" {
+		h.Description = p.Control().Subheadline
+	}
+	if base != "" {
+		h.URL = h.Canonical
+		if strings.HasPrefix(h.Image, "/") && !strings.HasPrefix(h.Image, "//") {
+			h.Image = base + h.Image
+		}
+	}
+	if p.BrandColor != "" {
+		h.BrandCSS = template.CSS(palette.css()) //nolint:gosec // built from a parsed hex colour only
+	}
+	return h, nil
+}
+
+// pageView is what page.html shows: one variant, and its form.
+type pageView struct {
+	Head    headView
+	Page    *Page
+	Variant *Variant
+	Body    template.HTML // the variant's Markdown, rendered safe
+	Preview bool
+	Form    formView
+}
+
+// formView is what the "form" template shows.
+type formView struct {
+	Action string // where the form posts
+	Thanks string // where app.js goes after a signup
+	Token  string
+	CTA    string
+	// TokenField and HoneypotField name the form's own inputs, so the template and the signup
+	// handler share one spelling.
+	TokenField    string
+	HoneypotField string
+	Disabled      bool     // previews: shown, not sendable
+	Messages      []string // above the form: the summary, then errors that belong to no field
+	HasErrors     bool
+	Fields        []fieldView
+}
+
+// fieldView is one field of the form with the visitor's input and its error, if any.
+type fieldView struct {
+	Field
+	ID        string // "f-" + name, for the label and aria-describedby
+	Value     string
+	Error     string
+	Autofocus bool // the first field with an error, so keyboard and screen-reader users land on it
+	MaxLength int
+}
+
+func newFormView(p *Page, v *Variant, f FormState) formView {
+	fv := formView{
+		Action:        "/" + p.Slug + "/signup",
+		Thanks:        "/" + p.Slug + "/thanks",
+		Token:         f.Token,
+		CTA:           v.CTA,
+		TokenField:    TokenField,
+		HoneypotField: HoneypotField,
+		HasErrors:     len(f.Errors) > 0,
+		Fields:        make([]fieldView, len(p.Fields)),
+	}
+	if f.Summary != "" {
+		fv.Messages = append(fv.Messages, f.Summary)
+	}
+	focused := false
+	placed := 0
+	for i, field := range p.Fields {
+		msg, hasErr := f.Errors[field.Name]
+		placed += btoi(hasErr)
+		fv.Fields[i] = fieldView{
+			Field:     field,
+			ID:        "f-" + field.Name,
+			Value:     f.Values[field.Name],
+			Error:     msg,
+			Autofocus: hasErr && !focused,
+			MaxLength: maxLength(field),
+		}
+		focused = focused || hasErr
+	}
+	if placed < len(f.Errors) {
+		// Errors about no field (an expired token, say) must still be seen: list them above.
+		var names []string
+		for name := range f.Errors {
+			if !slices.ContainsFunc(p.Fields, func(fd Field) bool { return fd.Name == name }) {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			fv.Messages = append(fv.Messages, f.Errors[name])
+		}
+	}
+	return fv
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// maxLength is the field's limit, or the default for its kind when the page sets none (the
+// loader always sets one; hand-built pages may not).
+func maxLength(f Field) int {
+	if f.MaxLength > 0 {
+		return f.MaxLength
+	}
+	switch f.Kind {
+	case FieldEmail:
+		return maxEmailLength
+	case FieldTextarea:
+		return defaultTextareaLength
+	default:
+		return defaultTextLength
+	}
+}
+
+// thanksView is what thanks.html shows.
+type thanksView struct {
+	Head      headView
+	Page      *Page
+	Headline  string
+	Body      template.HTML
+	ShareText string
+	ShareURL  string
+}
+
+// errorView is what error.html shows.
+type errorView struct {
+	Head    headView
+	Status  int
+	Title   string
+	Message string
+}
