@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,6 +14,9 @@ type fileDecoder struct {
 	file  string
 	lines lineIndex
 	errs  Errors
+	// meant holds the paths of keys that an unknown key was suggested for. A missing key
+	// there is not reported again: "unknown key button; did you mean cta?" says it all.
+	meant map[string]bool
 }
 
 // fileSection is one table of a page file: the top level, [thanks], one [[variants]] entry.
@@ -34,6 +38,14 @@ func (d *fileDecoder) errorf(path, format string, args ...any) {
 	d.errs = append(d.errs, Error{File: d.file, Line: d.lines.line(path), Msg: fmt.Sprintf(format, args...)})
 }
 
+// missing reports a required key that is absent, on the line of its section, unless an
+// unknown key was already reported as probably meaning it.
+func (d *fileDecoder) missing(s fileSection, key, format string, args ...any) {
+	if !d.meant[childPath(s.path, key)] {
+		d.errorf(s.path, format, args...)
+	}
+}
+
 // textRule says how one text value is checked.
 type textRule struct {
 	required  bool
@@ -48,7 +60,7 @@ func (d *fileDecoder) text(s fileSection, key string, r textRule) string {
 	v, ok := s.values[key]
 	if !ok {
 		if r.required {
-			d.errorf(s.path, "missing %s%s: add a line like %s = %q", key, s.in(), key, r.example)
+			d.missing(s, key, "missing %s%s: add a line like %s = %q", key, s.in(), key, r.example)
 		}
 		return ""
 	}
@@ -129,7 +141,7 @@ func (d *fileDecoder) integer(s fileSection, key string, lo, hi int, example int
 		return 0, false
 	}
 	if n < int64(lo) || n > int64(hi) {
-		msg := fmt.Sprintf("%s must be between %d and %d (found %d)", key, lo, hi, n)
+		msg := fmt.Sprintf("%s must be between %s and %s (found %s)", key, groupDigits(int64(lo)), groupDigits(int64(hi)), groupDigits(n))
 		if why != "" {
 			msg += "; " + why
 		}
@@ -163,9 +175,9 @@ func (d *fileDecoder) table(s fileSection, key string) (fileSection, bool) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		if _, isList := v.([]any); isList {
-			d.errorf(path, "%s is a single fileSection: write [%s] with single brackets, once", key, key)
+			d.errorf(path, "%s is a single section: write [%s] with single brackets, once", key, key)
 		} else {
-			d.errorf(path, "%s must be a [%s] fileSection (found %s)", key, key, describeValue(v))
+			d.errorf(path, "%s must be a [%s] section (found %s)", key, key, describeValue(v))
 		}
 		return fileSection{}, false
 	}
@@ -182,7 +194,7 @@ func (d *fileDecoder) tableList(s fileSection, key string) (list []fileSection, 
 	items, ok := v.([]any)
 	if !ok {
 		if _, isTable := v.(map[string]any); isTable {
-			d.errorf(path, "write each of the %s as its own [[%s]] fileSection, with double brackets", key, key)
+			d.errorf(path, "write each of the %s as its own [[%s]] section, with double brackets", key, key)
 		} else {
 			d.errorf(path, "%s must be [[%s]] sections (found %s)", key, key, describeValue(v))
 		}
@@ -211,6 +223,10 @@ func (d *fileDecoder) unknownKeys(s fileSection, allowed []string, synonyms map[
 	slices.Sort(keys)
 	for _, k := range keys {
 		if hint := suggestKey(k, allowed, synonyms); hint != "" {
+			if d.meant == nil {
+				d.meant = map[string]bool{}
+			}
+			d.meant[childPath(s.path, strings.Trim(hint, "[]"))] = true
 			d.errorf(childPath(s.path, k), "unknown key %s%s; did you mean %s?", quoteShort(k), s.in(), hint)
 			continue
 		}
@@ -232,8 +248,22 @@ func describeValue(v any) string {
 	case []any:
 		return "a list"
 	case map[string]any:
-		return "a fileSection"
+		return "a section"
 	default:
 		return "a date or time"
 	}
+}
+
+// groupDigits writes 1000000 as 1,000,000 so limits are readable at a glance.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }

@@ -89,6 +89,8 @@ func loadFile(fsys fs.FS, name string) loadedFile {
 	if err != nil {
 		return fail(0, "%v", err)
 	}
+	// Some editors start UTF-8 files with a byte-order mark; TOML does not allow one.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) {
 		return fail(invalidUTF8Line(data), "this line is not valid UTF-8 text; save the file as UTF-8 in your editor")
 	}
@@ -97,7 +99,11 @@ func loadFile(fsys fs.FS, name string) loadedFile {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			row, _ := de.Position()
-			return fail(row, "not valid TOML: %s (text values need double quotes, like title = \"My idea\")", strings.TrimPrefix(de.Error(), "toml: "))
+			msg := strings.TrimPrefix(de.Error(), "toml: ")
+			if strings.Contains(msg, "start of value") {
+				msg += "; text needs double quotes, like title = \"My idea\""
+			}
+			return fail(row, "not valid TOML: %s", msg)
 		}
 		return fail(1, "not valid TOML: %v", err)
 	}

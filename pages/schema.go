@@ -115,12 +115,16 @@ func (d *fileDecoder) url(s fileSection, key string) string {
 
 func (d *fileDecoder) variants(root fileSection) []Variant {
 	list, present := d.tableList(root, "variants")
+	if _, isList := root.values["variants"].([]any); present && !isList {
+		return nil // reported by tableList
+	}
 	if !present || len(list) == 0 {
-		path := ""
+		const msg = "missing [[variants]]: add at least one [[variants]] section with an id, a headline and a cta (two or three different pitches show which one works)"
 		if present {
-			path = "variants"
+			d.errorf("variants", msg)
+		} else {
+			d.missing(root, "variants", msg)
 		}
-		d.errorf(path, "missing [[variants]]: add at least one [[variants]] fileSection with an id, a headline and a cta (two or three different pitches show which one works)")
 		return nil
 	}
 	if len(list) > maxVariants {
@@ -173,7 +177,7 @@ func (d *fileDecoder) fields(root fileSection) []Field {
 		if f.Name == "email" {
 			emailDeclared = true
 			if i != 0 {
-				d.errorf(namePath, "the email field must be the first [[fields]] fileSection, because the form always shows it first; move this fileSection above the others")
+				d.errorf(namePath, "the email field must be the first [[fields]] section, because the form always shows it first; move this section above the others")
 			}
 		}
 		out = append(out, f)
@@ -331,8 +335,8 @@ func (d *fileDecoder) passBar(root fileSection) PassBar {
 	s, ok := d.table(root, "pass_bar")
 	if !ok {
 		if _, present := root.values["pass_bar"]; !present {
-			d.errorf("", "missing [pass_bar]: decide now, before visitors arrive, what result means \"build it\", "+
-				"or any number can be talked into a success later. Add a [pass_bar] fileSection with "+
+			d.missing(root, "pass_bar", "missing [pass_bar]: decide now, before visitors arrive, what result means \"build it\", "+
+				"or any number can be talked into a success later. Add a [pass_bar] section with "+
 				"target = \"5%%\" (the sign-up rate that would convince you; 3–5%% is typical for a waitlist page) and "+
 				"min_visitors = 400 (judge only after this many visitors; about 20 ÷ target, so 400 for 5%%, 670 for 3%%)")
 		}
@@ -346,7 +350,7 @@ func (d *fileDecoder) passBar(root fileSection) PassBar {
 		suggested = suggestMinVisitors(bar.TargetRate)
 	}
 	if _, present := s.values["min_visitors"]; !present {
-		d.errorf(s.path, "missing min_visitors in [pass_bar]: add min_visitors = %d, the number of visitors to wait for before judging "+
+		d.missing(s, "min_visitors", "missing min_visitors in [pass_bar]: add min_visitors = %d, the number of visitors to wait for before judging "+
 			"(about 20 ÷ target, so that hitting the target means some 20 sign-ups)", suggested)
 	}
 	bar.MinVisitors, _ = d.integer(s, "min_visitors", 1, maxMinVisitors, suggested,
@@ -370,13 +374,13 @@ func (d *fileDecoder) target(s fileSection) float64 {
 		d.errorf(path, "target must be a percentage in quotes, like target = \"%d%%\"", v)
 	case float64:
 		if v > 0 && v < 1 {
-			d.errorf(path, "target must be a percentage in quotes, like target = \"5%%\"; did you mean target = \"%g%%\"?", math.Round(v*10000)/100)
+			d.errorf(path, "target must be a percentage in quotes: did you mean target = \"%g%%\"?", math.Round(v*10000)/100)
 		} else {
 			d.errorf(path, "target must be a percentage in quotes, like target = \"%g%%\"", v)
 		}
 	default:
 		if !present {
-			d.errorf(s.path, "missing target in [pass_bar]: add target = \"5%%\", the sign-up rate that would convince you to build it")
+			d.missing(s, "target", "missing target in [pass_bar]: add target = \"5%%\", the sign-up rate that would convince you to build it")
 		} else {
 			d.errorf(path, "target must be a percentage in quotes, like target = \"5%%\" (found %s)", describeValue(v))
 		}

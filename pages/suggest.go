@@ -1,12 +1,18 @@
 package pages
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // suggestKey returns the key a founder most likely meant when they wrote got, or "".
-// Known synonyms ("button" for cta, "type" for kind) come first, then near spellings
-// ("titel", "Brand-Color").
+// Differences of case and '-' come first ("Brand-Color"), then known synonyms ("button"
+// for cta, "type" for kind), then near spellings ("titel").
 func suggestKey(got string, allowed []string, synonyms map[string]string) string {
 	norm := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(got)))
+	if slices.Contains(allowed, norm) {
+		return norm // "Title", "brand-color"
+	}
 	if s, ok := synonyms[norm]; ok {
 		return s
 	}
