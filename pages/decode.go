@@ -24,6 +24,7 @@ type fileSection struct {
 	values map[string]any
 	path   string // position key for lineIndex
 	name   string // how messages name it: "" for the top level, "[thanks]", "[[variants]] #2"
+	home   string // which kind of section it is: "" for the top level, "[thanks]", "[[variants]]"
 }
 
 // in is the " in [thanks]" part of a message, empty at the top level.
@@ -181,7 +182,7 @@ func (d *fileDecoder) table(s fileSection, key string) (fileSection, bool) {
 		}
 		return fileSection{}, false
 	}
-	return fileSection{values: m, path: path, name: "[" + key + "]"}, true
+	return fileSection{values: m, path: path, name: "[" + key + "]", home: "[" + key + "]"}, true
 }
 
 // tableList reads [[key]] sections. present is false when the key is absent.
@@ -206,13 +207,15 @@ func (d *fileDecoder) tableList(s fileSection, key string) (list []fileSection, 
 			d.errorf(elemPath(path, i), "%s must be [[%s]] sections (item %d is %s)", key, key, i+1, describeValue(item))
 			continue
 		}
-		list = append(list, fileSection{values: m, path: elemPath(path, i), name: fmt.Sprintf("[[%s]] #%d", key, i+1)})
+		list = append(list, fileSection{values: m, path: elemPath(path, i), name: fmt.Sprintf("[[%s]] #%d", key, i+1), home: "[[" + key + "]]"})
 	}
 	return list, true
 }
 
 // unknownKeys reports every key of s that the format does not know, with the likely
-// intended key. A misspelt optional key would otherwise be silently ignored.
+// intended key, or the section where it belongs. A misspelt optional key would otherwise
+// be silently ignored, and a key written below the wrong [section] header (TOML puts every
+// key into the section above it) would be too.
 func (d *fileDecoder) unknownKeys(s fileSection, allowed []string, synonyms map[string]string) {
 	keys := make([]string, 0, len(s.values))
 	for k := range s.values {
@@ -222,6 +225,10 @@ func (d *fileDecoder) unknownKeys(s fileSection, allowed []string, synonyms map[
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if homes := homesOf(k, s.home); len(homes) > 0 && synonyms[k] == "" {
+			d.errorf(childPath(s.path, k), "unknown key %s%s: %s belongs %s", quoteShort(k), s.in(), k, strings.Join(homes, ", or "))
+			continue
+		}
 		if hint := suggestKey(k, allowed, synonyms); hint != "" {
 			if d.meant == nil {
 				d.meant = map[string]bool{}

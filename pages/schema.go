@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -55,6 +56,30 @@ var (
 		"tick": FieldCheckbox, "mail": FieldEmail, "e-mail": FieldEmail,
 	}
 )
+
+// keyHomes says where each key of the format belongs, to tell a founder who wrote a key
+// below the wrong header where to move it.
+var keyHomes = []struct {
+	home, where string
+	keys        []string
+}{
+	{"", "at the top of the file, before the first [section]", pageKeys},
+	{"[pass_bar]", "in [pass_bar]", passBarKeys},
+	{"[[variants]]", "in a [[variants]] section", variantKeys},
+	{"[[fields]]", "in a [[fields]] section", fieldKeys},
+	{"[thanks]", "in [thanks]", thanksKeys},
+}
+
+// homesOf lists where key belongs, other than the section it was found in.
+func homesOf(key, foundIn string) []string {
+	var out []string
+	for _, h := range keyHomes {
+		if h.home != foundIn && slices.Contains(h.keys, key) {
+			out = append(out, h.where)
+		}
+	}
+	return out
+}
 
 // The thank-you page a visitor sees when the page file has no [thanks]. It is honest about
 // the fake door: nothing is for sale yet, and the visitor knows what happens next.
@@ -115,8 +140,8 @@ func (d *fileDecoder) url(s fileSection, key string) string {
 
 func (d *fileDecoder) variants(root fileSection) []Variant {
 	list, present := d.tableList(root, "variants")
-	if _, isList := root.values["variants"].([]any); present && !isList {
-		return nil // reported by tableList
+	if raw, isList := root.values["variants"].([]any); present && (!isList || len(raw) > 0 && len(list) == 0) {
+		return nil // not [[variants]] sections: reported by tableList
 	}
 	if !present || len(list) == 0 {
 		const msg = "missing [[variants]]: add at least one [[variants]] section with an id, a headline and a cta (two or three different pitches show which one works)"
