@@ -15,6 +15,8 @@ func (*filteredJob) waits() bool { return false }
 // class says why (a short name such as "bot" or "preview", chosen by the caller from its
 // fixed set) and agent is the User-Agent, cut to 200 bytes. Like RecordExposure it returns
 // at once; invalid input, or a call after Close, is dropped and counted in Dropped.
+// page must be one of the pages being served, never a path a client made up: each
+// distinct page, day, class and agent is a row.
 func (s *Store) RecordFiltered(page, class, agent string, at time.Time) {
 	if err := checkFiltered(page, class); err != nil {
 		s.drops.add(1, "invalid filtered request", err)

@@ -28,18 +28,18 @@ type migration struct {
 func loadMigrations() ([]migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
-		return nil, fmt.Errorf("store: read migrations: %w", err)
+		return nil, fmt.Errorf("read migrations: %w", err)
 	}
 	var list []migration
 	for i, e := range entries { // ReadDir sorts by name
 		num, _, ok := strings.Cut(e.Name(), "_")
 		version, err := strconv.Atoi(num)
 		if !ok || err != nil || len(num) != 4 || version != i+1 {
-			return nil, fmt.Errorf("store: migration %q: want name %04d_description.sql", e.Name(), i+1)
+			return nil, fmt.Errorf("migration %q: want name %04d_description.sql", e.Name(), i+1)
 		}
 		body, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("store: read migration %s: %w", e.Name(), err)
+			return nil, fmt.Errorf("read migration %s: %w", e.Name(), err)
 		}
 		list = append(list, migration{version: version, name: e.Name(), sql: string(body)})
 	}
@@ -58,7 +58,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	if latest := len(list); current > latest {
-		return fmt.Errorf("store: the database has schema version %d but this Litmus knows only up to %d; "+
+		return fmt.Errorf("the database has schema version %d but this Litmus knows only up to %d; "+
 			"run a newer Litmus, or open a backup made by this version", current, latest)
 	}
 	for _, m := range list[current:] {
@@ -72,26 +72,26 @@ func migrate(ctx context.Context, db *sql.DB) error {
 func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	// Another process may have migrated while we waited for the write lock.
 	var current int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if current >= m.version {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	// PRAGMA takes no bound parameters; m.version is an int from our own file names.
 	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(m.version)); err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: migration %s: commit: %w", m.name, err)
+		return fmt.Errorf("migration %s: commit: %w", m.name, err)
 	}
 	return nil
 }
@@ -99,7 +99,7 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration) error {
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
 	var v int
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return 0, fmt.Errorf("store: read schema version: %w", err)
+		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return v, nil
 }

@@ -125,7 +125,7 @@ func prepare(ctx context.Context, db *sql.DB, list []stmtSQL) error {
 		st, err := db.PrepareContext(ctx, s.query)
 		if err != nil {
 			closeStmts(list[:i])
-			return fmt.Errorf("store: prepare %q: %w", s.query, err)
+			return fmt.Errorf("prepare %q: %w", s.query, err)
 		}
 		*s.dst = st
 	}

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Defaults for Options fields left at zero.
@@ -50,7 +52,7 @@ type Options struct {
 type Hooks struct {
 	NewVisitor   func(page, variant string)                  // a first view in a phase was stored
 	SignupStored func(page, variant string)                  // a signup was stored (counted or not)
-	Committed    func(d time.Duration, items int, err error) // one transaction ended
+	Committed    func(d time.Duration, items int, err error) // a transaction of items writes took d; err if rolled back
 }
 
 // Store is the Litmus database. Its methods are safe for concurrent use.
@@ -88,6 +90,9 @@ func Open(path string, opts Options) (*Store, error) {
 	s := &Store{path: abs, drops: &dropCounter{log: opts.Logger}}
 	if err := s.open(context.Background()); err != nil {
 		s.closeDBs()
+		if hasCode(err, sqlite3.ErrNotADB) {
+			err = fmt.Errorf("%w: it is not a Litmus database; point LITMUS_DB at another file", err)
+		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s.queue = make(chan job, opts.QueueSize)
@@ -192,18 +197,18 @@ const secretKey = "secret"
 func loadSecret(ctx context.Context, db *sql.DB) ([]byte, error) {
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
-		return nil, fmt.Errorf("store: generate secret: %w", err)
+		return nil, fmt.Errorf("generate secret: %w", err)
 	}
 	if _, err := db.ExecContext(ctx,
 		`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, secretKey, fresh); err != nil {
-		return nil, fmt.Errorf("store: save secret: %w", err)
+		return nil, fmt.Errorf("save secret: %w", err)
 	}
 	var secret []byte
 	if err := db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, secretKey).Scan(&secret); err != nil {
-		return nil, fmt.Errorf("store: load secret: %w", err)
+		return nil, fmt.Errorf("load secret: %w", err)
 	}
 	if len(secret) < 32 {
-		return nil, fmt.Errorf("store: the stored secret is %d bytes, want 32; the file was edited by hand", len(secret))
+		return nil, fmt.Errorf("the stored secret is %d bytes, want 32; the file was edited by hand", len(secret))
 	}
 	return secret, nil
 }
@@ -222,7 +227,9 @@ func (s *Store) Dropped() int64 { return s.drops.n.Load() }
 func (s *Store) QueueLen() int { return len(s.queue) }
 
 // Ping reports whether the store can serve: a real read on the read pool, and a round trip
-// through the writer (which takes the write lock). For /healthz.
+// through the writer (which takes the write lock). For /healthz: give ctx a deadline, since
+// a full queue (the disk not keeping up) makes the round trip wait; the deadline turns that
+// into a failed check.
 func (s *Store) Ping(ctx context.Context) error {
 	s.mu.RLock()
 	closed := s.closed

@@ -284,3 +284,17 @@ func TestCloseIsIdempotentAndLaterWritesAreRefused(t *testing.T) {
 		t.Error("Ping after Close succeeded")
 	}
 }
+
+func TestOpenExplainsAFileThatIsNotADatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not a database\n", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Open(path, store.Options{})
+	if err == nil || !strings.Contains(err.Error(), "not a Litmus database; point LITMUS_DB at another file") {
+		t.Fatalf("err = %v, want a plain explanation", err)
+	}
+	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), "not a database") {
+		t.Error("Open changed a file that is not a database")
+	}
+}

@@ -59,8 +59,11 @@ func submit[T any](ctx context.Context, s *Store, name string, apply func(*batch
 		}
 		return err
 	}
-	if err := s.enqueue(ctx, r); err != nil {
-		return zero, fmt.Errorf("store: %s: nothing was stored: %w", name, err)
+	switch err := s.enqueue(ctx, r); {
+	case errors.Is(err, ErrClosed):
+		return zero, err
+	case err != nil:
+		return zero, fmt.Errorf("store: %s: gave up waiting for room in the queue, nothing was stored: %w", name, err)
 	}
 	select {
 	case err := <-r.done:
@@ -244,7 +247,10 @@ func magnitude(n int64) int {
 
 // isConstraint reports whether err is the database refusing a row (a foreign key, a CHECK),
 // which concerns that row only: SQLite undid the statement and the transaction goes on.
-func isConstraint(err error) bool {
+func isConstraint(err error) bool { return hasCode(err, sqlite3.ErrConstraint) }
+
+// hasCode reports whether err is a SQLite error with the given primary code.
+func hasCode(err error, code sqlite3.ErrNo) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+	return errors.As(err, &se) && se.Code == code
 }
