@@ -5,7 +5,7 @@ package pages
 // front of visitors. Lengths count characters (Unicode code points), not bytes. The same
 // numbers are listed in docs/page-files.md.
 const (
-	maxFileBytes = 256 << 10 // one page file; the examples are about 6 KiB
+	maxFileBytes = 256 << 10 // one page file; the examples are under 8 KiB
 	maxPageFiles = 100       // page files in one directory
 
 	maxSlugLen        = 40   // short enough to read aloud and type

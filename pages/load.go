@@ -18,6 +18,10 @@ import (
 // the set as a whole. On any problem it returns no pages and an Errors listing every
 // problem as "file:line: message", sorted by file and line, so a founder sees all of them in
 // one run. Pages come back in a fixed order: the default page first, then by slug.
+//
+// Messages and Page.File name each file as path.Join(dir, name), so pass the directory a
+// founder knows (os.DirFS("."), "pages") rather than os.DirFS("pages"), "." when the
+// messages should show it.
 func LoadDir(fsys fs.FS, dir string) ([]*Page, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
