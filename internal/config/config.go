@@ -132,7 +132,7 @@ func (c *Config) Validate(scope Scope) error {
 		pub, err1 := checkAddr("LITMUS_ADDR (--addr)", c.Addr)
 		met, err2 := checkAddr("LITMUS_METRICS_ADDR (--metrics-addr)", c.MetricsAddr)
 		errs = append(errs, err1, err2)
-		if err1 == nil && err2 == nil && pub == met {
+		if err1 == nil && err2 == nil && pub == met && pub != "0" {
 			errs = append(errs, fmt.Errorf("LITMUS_METRICS_ADDR (--metrics-addr) uses port %s, the same as the public address: metrics must never be public; pick another port, e.g. :9091", met))
 		}
 		if c.LogFormat != "text" && c.LogFormat != "json" {

@@ -25,7 +25,7 @@ var RejectReasons = []string{
 }
 
 // BotClasses is the closed set of non-human traffic classes.
-var BotClasses = []string{"crawler", "link_preview", "http_client", "headless", "empty"}
+var BotClasses = []string{"crawler", "link_preview", "http_client", "headless", "empty", "suspicious"}
 
 // UncountedReasons is the closed set of reasons a human's page view is served but not counted.
 var UncountedReasons = []string{"prefetch", "preview", "head"}

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// handleError is the one place errors become HTTP answers (Fiber's default would send
+// err.Error() to the client). A *fiber.Error carries a status and a message written for the
+// visitor; anything else is an internal error: logged in full, answered with a plain 500.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	msg := "Something went wrong on our side. Please try again in a moment."
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status = fe.Code
+		switch {
+		case status == fiber.StatusNotFound && fe.Message == fiber.ErrNotFound.Message:
+			msg = "There is no page at this address. Check the link, or go to the home page."
+		case status == fiber.StatusRequestEntityTooLarge:
+			msg = "That was far more data than a signup form sends. Please send the form from the page."
+			s.countTooLarge(c)
+		case status == fiber.StatusMethodNotAllowed:
+			msg = "This address does not accept that kind of request."
+		case status == fiber.StatusRequestHeaderFieldsTooLarge:
+			msg = "The request headers were too large."
+		case status >= 500:
+			s.Logger.Error("request failed", "route", c.Route().Name, "status", status, "err", err)
+		default:
+			msg = fe.Message
+		}
+	} else {
+		s.Logger.Error("request failed", "route", c.Route().Name, "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	c.Response().ResetBody()
+	c.Status(status)
+	if wantsJSON(c) || isAPI(c) {
+		return c.JSON(fiber.Map{"ok": false, "message": msg})
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return s.Theme.RenderError(c.Response().BodyWriter(), status, statusTitle(status), msg)
+}
+
+// countTooLarge counts an oversized signup body against its page, when the page exists.
+func (s *server) countTooLarge(c *fiber.Ctx) {
+	if c.Method() != fiber.MethodPost {
+		return
+	}
+	if e := s.Site.Load().Lookup(c.Params("slug")); e != nil {
+		s.Metrics.SignupsRejected.WithLabelValues(e.Page.Slug, "too_large").Inc()
+	}
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	p := c.Path()
+	return len(p) >= 8 && p[:8] == "/api/v1/"
+}
+
+func statusTitle(status int) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return "Page not found"
+	case fiber.StatusTooManyRequests:
+		return "Please slow down"
+	case fiber.StatusForbidden:
+		return "Not allowed"
+	case fiber.StatusUnauthorized:
+		return "Sign in required"
+	case fiber.StatusRequestEntityTooLarge:
+		return "Too much data"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return "That didn't work"
+}

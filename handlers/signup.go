@@ -1,0 +1,174 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/litmuslabs/litmus/internal/assign"
+	"github.com/litmuslabs/litmus/internal/formtoken"
+	"github.com/litmuslabs/litmus/internal/signup"
+	"github.com/litmuslabs/litmus/internal/site"
+	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
+)
+
+// HoneypotField is the form field people never see (hidden by CSS, not type=hidden) and
+// naive bots fill in. pages reserves the name so no page file can use it.
+const HoneypotField = "website"
+
+// signupTimeout bounds how long a visitor waits for the database; past it they are told
+// to try again, with their input kept.
+const signupTimeout = 5 * time.Second
+
+// handleSignup serves POST /{slug}/signup. On success it answers 303 to the thanks page
+// (201 JSON for clients that ask for JSON) only after the signup's transaction committed.
+// On invalid input it shows the form again (422) with each message next to its field and
+// everything the visitor typed kept. Traps for bots answer like a success and store nothing.
+func (s *server) handleSignup(c *fiber.Ctx) error {
+	st := s.Site.Load()
+	e := st.Lookup(c.Params("slug"))
+	if e == nil {
+		return fiber.ErrNotFound
+	}
+	page := e.Page.Slug
+	reject := func(reason string) { s.Metrics.SignupsRejected.WithLabelValues(page, reason).Inc() }
+
+	if crossSite(c) {
+		reject("cross_site")
+		return fiber.NewError(fiber.StatusForbidden, "This form can only be sent from its own page. Please open the page and sign up there.")
+	}
+
+	now := s.Now()
+	tok, terr := s.Signer.Check(c.FormValue("_token"), now)
+	form, values, ferrs := signup.Read(e.Page, func(k string) string { return c.FormValue(k) })
+	again := func(status int, ferrs signup.FieldErrors, summary string) error {
+		return s.formAgain(c, e, viewer(c, e, tok, terr), values, ferrs, summary, status)
+	}
+
+	switch {
+	case errors.Is(terr, formtoken.ErrInvalid) || (terr == nil && tok.Page != page):
+		// A stale page from before a restart with a new secret, or a forged post: show the
+		// form again with a fresh token and the input kept; a person just sends it again.
+		reject("bad_token")
+		return again(fiber.StatusUnprocessableEntity, ferrs, "Sorry, this form had expired. Please check your details and send it again.")
+	case errors.Is(terr, formtoken.ErrExpired):
+		reject("expired")
+		return again(fiber.StatusUnprocessableEntity, ferrs, "This page was open for a long time, so the form expired. Please send it again.")
+	}
+	if strings.TrimSpace(c.FormValue(HoneypotField)) != "" {
+		reject("honeypot")
+		return s.fakeSuccess(c, e)
+	}
+	if errors.Is(terr, formtoken.ErrTooFast) {
+		reject("too_fast")
+		return s.fakeSuccess(c, e)
+	}
+	if !s.limits.Allow(s.clientIP(c), now) {
+		reject("rate_limited")
+		c.Set(fiber.HeaderRetryAfter, "60")
+		return fiber.NewError(fiber.StatusTooManyRequests, "Too many signups from your network in the last minute. Please wait a minute and try again.")
+	}
+	if ferrs != nil {
+		reject("invalid")
+		return again(fiber.StatusUnprocessableEntity, ferrs, "")
+	}
+
+	ctx, cancel := context.WithTimeout(c.UserContext(), signupTimeout)
+	defer cancel()
+	res, err := s.Store.InsertSignup(ctx, store.Signup{
+		PhaseID: tok.Phase, Page: page, Email: form.Email, VisitorID: tok.Visitor,
+		Variant: tok.Variant, Fields: form.Fields, At: now,
+	})
+	if err != nil {
+		reject("unavailable")
+		s.Logger.Error("signup not stored", "page", page, "err", err)
+		return again(fiber.StatusServiceUnavailable, nil, "Sorry, we couldn't save your signup just now. Please try again in a moment.")
+	}
+	if res.Duplicate {
+		// The same answer as a first signup: saying "already signed up" would let anyone
+		// test which addresses are on the list.
+		reject("duplicate")
+	}
+	return s.success(c, e)
+}
+
+// success answers a stored (or duplicate) signup.
+func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
+	thanks := "/" + e.Page.Slug + "/thanks"
+	if wantsJSON(c) {
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "redirect": thanks})
+	}
+	return c.Redirect(thanks, fiber.StatusSeeOther)
+}
+
+// fakeSuccess answers a trapped bot exactly like a person, so it learns nothing.
+func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e) }
+
+// formAgain shows the form again with the errors and the visitor's input (status 422, or
+// 503 when the database could not take the signup).
+func (s *server) formAgain(c *fiber.Ctx, e *site.Entry, who formtoken.Token, values signup.Values, ferrs signup.FieldErrors, summary string, status int) error {
+	noStore(c)
+	if wantsJSON(c) {
+		body := fiber.Map{"ok": false, "errors": ferrs}
+		if ferrs == nil {
+			body["errors"] = fiber.Map{}
+		}
+		if summary != "" {
+			body["message"] = summary
+		}
+		return c.Status(status).JSON(body)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set("Content-Security-Policy", e.Prepared.CSP)
+	return e.Prepared.RenderForm(c.Response().BodyWriter(), who.Variant, pages.FormState{
+		Token:   s.sign(e, who.Variant, who.Visitor),
+		Values:  values,
+		Errors:  ferrs,
+		Summary: summary,
+	})
+}
+
+// viewer says who is seeing the form again and which variant they saw: from the token when
+// it is genuinely signed for this page (even if too old), else from the visitor cookie,
+// else the control for a cookieless client.
+func viewer(c *fiber.Ctx, e *site.Entry, tok formtoken.Token, terr error) formtoken.Token {
+	if !errors.Is(terr, formtoken.ErrInvalid) && tok.Page == e.Page.Slug && e.Page.Variant(tok.Variant) != nil {
+		return tok
+	}
+	if id, isNew := visitorID(c); !isNew {
+		return formtoken.Token{Visitor: id, Variant: e.Page.Variants[assign.Bucket(e.Page.Slug, id, e.Weights)].ID}
+	}
+	return formtoken.Token{Visitor: "unknown", Variant: e.Page.Control().ID}
+}
+
+// crossSite reports a POST that a browser says came from another site. Sec-Fetch-Site is
+// sent by every current browser; Origin is the fallback. A request with neither (an old
+// browser, curl) is let through: the token and the limits still apply.
+func crossSite(c *fiber.Ctx) bool {
+	switch c.Get("Sec-Fetch-Site") {
+	case "cross-site":
+		return true
+	case "same-origin", "same-site", "none":
+		return false
+	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		return false
+	}
+	if origin == "null" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !strings.EqualFold(u.Host, string(c.Request().Host()))
+}
+
+// wantsJSON reports a client that prefers JSON to HTML (the page's script, API clients).
+func wantsJSON(c *fiber.Ctx) bool {
+	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
+}

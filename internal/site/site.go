@@ -1,0 +1,86 @@
+// Package site is what the server serves at one moment: the validated pages, each variant's
+// prepared HTML, and each page's current test phase. A Site is immutable once built; reloading
+// page files builds a new one and swaps it in atomically (Holder), so a request always sees
+// one consistent set of pages and a bad edit never replaces a good site.
+package site
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
+)
+
+// Entry is one page ready to serve.
+type Entry struct {
+	Page     *pages.Page
+	Prepared *pages.Prepared
+	Phase    store.Phase
+	Weights  []int
+}
+
+// Site is the set of pages being served.
+type Site struct {
+	Entries  []*Entry // default page first, then by slug
+	Default  *Entry
+	bySlug   map[string]*Entry
+	LoadedAt time.Time
+}
+
+// Phaser records experiment phases; *store.Store implements it.
+type Phaser interface {
+	EnsurePhase(ctx context.Context, page, hash string, definition []byte) (store.Phase, error)
+}
+
+// Build prepares every page's HTML with theme and makes sure each page has a current phase
+// matching its experiment definition (a changed pass bar, variant or weight starts a new one).
+func Build(ctx context.Context, ps []*pages.Page, theme *pages.Theme, opts pages.Options, phases Phaser) (*Site, error) {
+	s := &Site{bySlug: make(map[string]*Entry, len(ps)), LoadedAt: time.Now()}
+	for _, p := range ps {
+		prep, err := theme.Prepare(p, opts)
+		if err != nil {
+			return nil, fmt.Errorf("site: prepare %s: %w", p.Slug, err)
+		}
+		hash, def := p.Definition()
+		ph, err := phases.EnsurePhase(ctx, p.Slug, hash, def)
+		if err != nil {
+			return nil, fmt.Errorf("site: phase for %s: %w", p.Slug, err)
+		}
+		e := &Entry{Page: p, Prepared: prep, Phase: ph, Weights: p.Weights()}
+		s.Entries = append(s.Entries, e)
+		s.bySlug[p.Slug] = e
+		if p.Default {
+			s.Default = e
+		}
+	}
+	if s.Default == nil && len(s.Entries) > 0 {
+		s.Default = s.Entries[0]
+	}
+	return s, nil
+}
+
+// Lookup returns the page with the given slug, or nil.
+func (s *Site) Lookup(slug string) *Entry { return s.bySlug[slug] }
+
+// VariantIDs maps each page slug to its variant ids, for initialising metrics.
+func (s *Site) VariantIDs() map[string][]string {
+	m := make(map[string][]string, len(s.Entries))
+	for _, e := range s.Entries {
+		for _, v := range e.Page.Variants {
+			m[e.Page.Slug] = append(m[e.Page.Slug], v.ID)
+		}
+	}
+	return m
+}
+
+// Holder holds the current Site; Load is safe from any goroutine.
+type Holder struct{ p atomic.Pointer[Site] }
+
+// Load returns the current site.
+func (h *Holder) Load() *Site { return h.p.Load() }
+
+// Store replaces the current site.
+func (h *Holder) Store(s *Site) { h.p.Store(s) }

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/litmuslabs/litmus/internal/store"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the server goroutine and read from the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envFunc(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestCheckExamples(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"check"}, envFunc(nil), &out, &errOut); err != nil {
+		t.Fatalf("check of the built-in examples: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "ok  /chaser (default page, served at /)") {
+		t.Errorf("check output:\n%s", out.String())
+	}
+}
+
+func TestCheckReportsEveryProblemWithFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := "slug = \"Bad Slug\"\ntitle = \"x\"\ncolour = \"red\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "bad.toml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"check", dir}, envFunc(nil), &out, &errOut)
+	if err == nil {
+		t.Fatal("check of a bad page file succeeded")
+	}
+	for _, want := range []string{filepath.Join(dir, "bad.toml") + ":1:", filepath.Join(dir, "bad.toml") + ":3:"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, envFunc(nil), &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "litmus 0.") {
+		t.Errorf("version: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"frobnicate"}, envFunc(nil), &out, &errOut); !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %v %q", err, errOut.String())
+	}
+	errOut.Reset()
+	if err := run(context.Background(), []string{"serve", "-h"}, envFunc(nil), &out, &errOut); err == nil || !strings.Contains(errOut.String(), "LITMUS_DB") {
+		t.Errorf("serve -h should list the environment variables: %v\n%s", err, errOut.String())
+	}
+	errOut.Reset()
+	if err := run(context.Background(), []string{"serve", "--metrics-addr", ":8080"}, envFunc(nil), &out, &errOut); err == nil || !strings.Contains(err.Error(), "never be public") {
+		t.Errorf("same port for metrics: %v", err)
+	}
+}
+
+var servingRE = regexp.MustCompile(`http://localhost:(\d+)/ \(metrics on :(\d+)/metrics\)`)
+
+// TestServeEndToEnd runs the real server on real ports: a person views the page and signs
+// up, Prometheus sees the signup, SIGTERM (context cancel) stops it cleanly within the
+// shutdown budget, and the database holds the signup and the exposure afterwards.
+func TestServeEndToEnd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "data", "litmus.db")
+	env := envFunc(map[string]string{
+		"LITMUS_DB": db, "LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, logs syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, env, &out, &logs) }()
+
+	var pub, met string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
+			pub, met = "http://127.0.0.1:"+m[1], "http://127.0.0.1:"+m[2]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server exited early: %v\n%s", err, logs.String())
+		default:
+		}
+	}
+	if pub == "" {
+		t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
+	}
+	if !strings.Contains(out.String(), "Admin password (generated, shown once): ") {
+		t.Errorf("no generated admin password printed:\n%s", out.String())
+	}
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("GET", pub+"/", nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="_token" value="([^"]+)"`).FindSubmatch(body)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("GET / = %d, token found: %v", resp.StatusCode, m != nil)
+	}
+	time.Sleep(2100 * time.Millisecond) // the time trap refuses forms sent within 2 s of loading
+
+	form := url.Values{"_token": {string(m[1])}, "email": {"founder@example.com"}, "work": {"Writing"}, "consent": {"on"}}
+	req, _ = http.NewRequest("POST", pub+"/chaser/signup", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", pub)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/chaser/thanks" {
+		t.Fatalf("signup = %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+
+	resp, err = http.Get(met + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !regexp.MustCompile(`litmus_signups_total\{page="chaser",variant="[a-z-]+"\} 1`).Match(metricsText) {
+		t.Errorf("metrics do not show the signup:\n%s", grep(string(metricsText), "litmus_signups_total"))
+	}
+	if resp, err := http.Get(pub + "/metrics"); err == nil && resp.StatusCode == 200 {
+		t.Error("/metrics is served on the public port")
+	}
+
+	cancel() // what SIGTERM does in main
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop within 10 s")
+	}
+
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.LatestSignups(context.Background(), "chaser", 10)
+	if err != nil || len(rows) != 1 || rows[0].Email != "founder@example.com" || !rows[0].Counted {
+		t.Fatalf("after shutdown the database has %+v (err %v)", rows, err)
+	}
+	cs, err := st.Counts(context.Background(), rows[0].PhaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var visitors int64
+	for _, c := range cs {
+		visitors += c.Visitors
+	}
+	if visitors != 1 {
+		t.Errorf("after shutdown %d exposures stored, want 1", visitors)
+	}
+	for _, line := range strings.Split(logs.String(), "\n") {
+		// The only address allowed in the logs is the listen address in the start line.
+		if strings.Contains(line, "founder@example.com") || (strings.Contains(line, "127.0.0.1") && !strings.Contains(line, "litmus started")) {
+			t.Errorf("a log line carries an email or a client address: %s", line)
+		}
+	}
+}
+
+func grep(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
