@@ -178,10 +178,11 @@ func (b *batch) stmt(s *sql.Stmt) *sql.Stmt {
 	return t
 }
 
-// deliver answers the callers and calls the hooks of a committed batch.
+// deliver reports a committed batch: dropped writes, then the hooks, then the waiting
+// callers, so that when InsertSignup returns its hooks have run (metrics are current).
 func (b *batch) deliver() {
-	for _, r := range b.succeeded {
-		r.answer(nil)
+	if b.dropped > 0 {
+		b.w.drops.add(b.dropped, "the database refused them", b.dropErr)
 	}
 	hooks := b.w.hooks
 	for _, e := range b.events {
@@ -192,7 +193,7 @@ func (b *batch) deliver() {
 			hooks.NewVisitor(e.page, e.variant)
 		}
 	}
-	if b.dropped > 0 {
-		b.w.drops.add(b.dropped, "the database refused them", b.dropErr)
+	for _, r := range b.succeeded {
+		r.answer(nil)
 	}
 }

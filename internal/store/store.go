@@ -47,8 +47,9 @@ type Options struct {
 }
 
 // Hooks let the metrics package count what was stored without the store importing it. Each
-// non-nil func is called on the writer goroutine after the commit it reports, so it must be
-// fast and must not call back into the Store.
+// non-nil func is called on the writer goroutine after the commit it reports and before the
+// callers waiting on that commit return, so metrics are current when InsertSignup returns.
+// They must be fast and must not call back into the Store.
 type Hooks struct {
 	NewVisitor   func(page, variant string)                  // a first view in a phase was stored
 	SignupStored func(page, variant string)                  // a signup was stored (counted or not)
