@@ -19,7 +19,8 @@ type fileDecoder struct {
 	meant map[string]bool
 }
 
-// fileSection is one table of a page file: the top level, [thanks], one [[variants]] entry.
+// fileSection is one section (TOML table) of a page file: the top level, [thanks], one
+// [[variants]] entry.
 type fileSection struct {
 	values map[string]any
 	path   string // position key for lineIndex
@@ -166,7 +167,7 @@ func (d *fileDecoder) boolean(s fileSection, key string) (value, ok bool) {
 	return b, true
 }
 
-// table reads a single [key] fileSection. ok is false when it is absent or not a fileSection.
+// table reads a single [key] section. ok is false when it is absent or not a section.
 func (d *fileDecoder) table(s fileSection, key string) (fileSection, bool) {
 	path := childPath(s.path, key)
 	v, present := s.values[key]

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// The keys of a page file, fileSection by fileSection, and what a founder probably meant by a
+// The keys of a page file, section by section, and what a founder probably meant by a
 // key that is not one of them. docs/page-files.md describes each key; keep the two in step.
 var (
 	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar"}
@@ -101,7 +101,7 @@ func (d *fileDecoder) decodePage(values map[string]any) *Page {
 	root := fileSection{values: values}
 	d.unknownKeys(root, pageKeys, pageSynonyms)
 	p := &Page{File: d.file}
-	p.Slug = d.text(root, "slug", textRule{required: true, max: maxSlugLen + 20, example: "my-idea"})
+	p.Slug = d.text(root, "slug", textRule{required: true, max: maxSlugLen, example: "my-idea"})
 	if p.Slug != "" {
 		if problem := checkSlug(p.Slug); problem != "" {
 			d.errorf("slug", "slug %s", problem)
@@ -111,7 +111,7 @@ func (d *fileDecoder) decodePage(values map[string]any) *Page {
 	p.Description = d.text(root, "description", textRule{max: maxDescriptionLen, example: "One sentence for search results and link previews."})
 	p.SocialImage = d.url(root, "social_image")
 	p.Logo = d.url(root, "logo")
-	if c := d.text(root, "brand_color", textRule{max: 7, example: "#4f46e5"}); c != "" {
+	if c := d.text(root, "brand_color", textRule{max: 40, example: "#4f46e5"}); c != "" {
 		var problem string
 		if p.BrandColor, problem = normalizeColor(c); problem != "" {
 			d.errorf("brand_color", "brand_color %s", problem)
@@ -160,7 +160,7 @@ func (d *fileDecoder) variants(root fileSection) []Variant {
 	for _, s := range list {
 		d.unknownKeys(s, variantKeys, variantSynonyms)
 		v := Variant{Weight: 1}
-		v.ID = d.text(s, "id", textRule{required: true, max: maxVariantIDLen + 20, example: "plain"})
+		v.ID = d.text(s, "id", textRule{required: true, max: maxVariantIDLen, example: "plain"})
 		if v.ID != "" {
 			idPath := childPath(s.path, "id")
 			if problem := checkVariantID(v.ID); problem != "" {
@@ -217,11 +217,11 @@ func (d *fileDecoder) fields(root fileSection) []Field {
 	return out
 }
 
-// field reads one [[fields]] fileSection. The email field has its own rules: it is always of
+// field reads one [[fields]] section. The email field has its own rules: it is always of
 // kind email and required, since a signup is an email address.
 func (d *fileDecoder) field(s fileSection) Field {
 	f := Field{}
-	f.Name = d.text(s, "name", textRule{required: true, max: maxFieldNameLen + 20, example: "role"})
+	f.Name = d.text(s, "name", textRule{required: true, max: maxFieldNameLen, example: "role"})
 	if f.Name != "" {
 		if problem := checkFieldName(f.Name); problem != "" {
 			d.errorf(childPath(s.path, "name"), "name %s", problem)
