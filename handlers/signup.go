@@ -17,10 +17,6 @@ import (
 	"github.com/litmuslabs/litmus/pages"
 )
 
-// HoneypotField is the form field people never see (hidden by CSS, not type=hidden) and
-// naive bots fill in. pages reserves the name so no page file can use it.
-const HoneypotField = "website"
-
 // signupTimeout bounds how long a visitor waits for the database; past it they are told
 // to try again, with their input kept.
 const signupTimeout = 5 * time.Second
@@ -60,7 +56,8 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		reject("expired")
 		return again(fiber.StatusUnprocessableEntity, ferrs, "This page was open for a long time, so the form expired. Please send it again.")
 	}
-	if strings.TrimSpace(c.FormValue(HoneypotField)) != "" {
+	// The honeypot: a field hidden from people by CSS (not type=hidden) that naive bots fill.
+	if strings.TrimSpace(c.FormValue(pages.HoneypotField)) != "" {
 		reject("honeypot")
 		return s.fakeSuccess(c, e)
 	}
