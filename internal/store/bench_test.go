@@ -11,8 +11,15 @@ import (
 	"github.com/litmuslabs/litmus/internal/store"
 )
 
-// Run with: go test -run '^$' -bench . -benchtime 3s ./internal/store
-// Numbers from a 2-core VM with an ext4 disk are in ARCHITECTURE.md / the store's report.
+// Run with: go test -run '^$' -bench 'InsertSignup|RecordExposure' ./internal/store
+// (BenchmarkResultsOfALargePhase seeds 5M rows first: about 80 s; select it on purpose).
+//
+// On a 2-core VM with an ext4 disk (Go 1.26, SQLite 3.54):
+//
+//	BenchmarkInsertSignupParallel       206 µs/op  ≈ 4,900 acknowledged signups/s (~40 per fsync)
+//	BenchmarkRecordExposure              15 µs/op  ≈ 68,000 exposures/s committed
+//	BenchmarkResultsOfALargePhase (5M exposures, 1M signups, 365 days, 3 variants)
+//	  Counts 0.17 ms, Daily 2.1 ms, SignupsBySource 0.7 ms, LatestSignups 0.6 ms
 
 // BenchmarkInsertSignupParallel measures acknowledged signups per second: each one waits for
 // its commit (synchronous=FULL), and the writer groups concurrent ones into one fsync.
