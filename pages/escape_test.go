@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -113,9 +114,12 @@ func activeContent(doc []byte) string {
 					return "a script other than app.js: src=" + src
 				}
 			}
-			if tok.Data == "img" && !strings.HasPrefix(attrValue(tok, "src"), "/static/") &&
-				!strings.HasPrefix(attrValue(tok, "src"), "https://") && attrValue(tok, "src") != "#ZgotmplZ" {
-				return "an image from an unexpected place: " + attrValue(tok, "src")
+			if tok.Data == "img" {
+				src := attrValue(tok, "src")
+				u, err := url.Parse(src)
+				if err != nil || !(u.Scheme == "" && u.Host == "" || u.Scheme == "https") {
+					return "an image from an unexpected place: " + src
+				}
 			}
 		}
 	}
@@ -201,6 +205,11 @@ func structure(doc []byte) []string {
 	}
 }
 
+// raceEnabled is set by race_test.go in -race builds. The race detector slows template
+// execution about twentyfold and adds nothing to an escaping check, so those builds test every
+// fourth naughty string; ordinary runs test them all.
+var raceEnabled bool
+
 // naughtyStrings reads the Big List of Naughty Strings shared by the project's tests.
 func naughtyStrings(t *testing.T) []string {
 	t.Helper()
@@ -224,6 +233,13 @@ func naughtyStrings(t *testing.T) []string {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
+	if raceEnabled {
+		var some []string
+		for i := 0; i < len(lines); i += 4 {
+			some = append(some, lines[i])
+		}
+		return some
+	}
 	return lines
 }
 
@@ -239,6 +255,7 @@ func TestNaughtyStringsAsPageTextStayText(t *testing.T) {
 	lines := naughtyStrings(t)
 	withText := func(s string) *Page {
 		p := testPage()
+		p.Variants = p.Variants[:1]
 		p.Title = s
 		v := &p.Variants[0]
 		v.Headline, v.Subheadline, v.CTA, v.Price = s, s, s, s
@@ -279,13 +296,13 @@ func TestNaughtyStringsAsVisitorInputStayText(t *testing.T) {
 
 func TestNaughtyStringsAsMarkdownStaySafe(t *testing.T) {
 	for _, s := range naughtyStrings(t) {
-		p := testPage()
-		p.Variants[0].Body = s
-		p.Thanks.Body = s
-		pp := prepare(t, p)
-		for name, doc := range map[string][]byte{"variant": live(t, pp, "control", "tok"), "thanks": pp.Thanks} {
-			if problem := activeContent(doc); problem != "" {
-				t.Errorf("Markdown %q in the %s page: %s", s, name, problem)
+		for _, src := range []string{s, "[" + s + "](" + s + ")", "![" + s + "](" + s + ")", "<" + s + ">"} {
+			body, err := renderMarkdown(src)
+			if err != nil {
+				t.Fatalf("Markdown %q: %v", src, err)
+			}
+			if problem := activeContent([]byte(body)); problem != "" {
+				t.Errorf("Markdown %q: %s", src, problem)
 			}
 		}
 	}

@@ -1,0 +1,5 @@
+//go:build race
+
+package pages
+
+func init() { raceEnabled = true }
