@@ -167,7 +167,7 @@ func (w *writer) gather(jobs []job, timer *time.Timer) ([]job, bool) {
 	return jobs, true
 }
 
-// commit writes jobs in one transaction, then answers the waiting callers and calls the hooks.
+// commit writes jobs in one transaction and reports the outcome to the hooks and callers.
 func (w *writer) commit(jobs []job) {
 	jobs = takeRequests(jobs)
 	if len(jobs) == 0 {
