@@ -52,22 +52,13 @@ func (safeLinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Conte
 		case *ast.Heading:
 			n.Level = min(n.Level+1, 6)
 		case *ast.Link:
-			scheme, ok := allowedScheme(n.Destination, "http", "https", "mailto")
-			switch {
-			case !ok:
+			if !keepLink(n, n.Destination) {
 				unwrap = append(unwrap, n)
-			case scheme == "http" || scheme == "https":
-				n.SetAttributeString("rel", []byte("nofollow noopener"))
 			}
 		case *ast.AutoLink:
-			dest := n.URL(source)
-			if n.AutoLinkType == ast.AutoLinkEmail {
-				break // goldmark writes these as mailto: links
-			}
-			if scheme, ok := allowedScheme(dest, "http", "https", "mailto"); !ok {
+			// Email autolinks are always written as mailto: links.
+			if n.AutoLinkType != ast.AutoLinkEmail && !keepLink(n, n.URL(source)) {
 				unwrap = append(unwrap, n)
-			} else if scheme == "http" || scheme == "https" {
-				n.SetAttributeString("rel", []byte("nofollow noopener"))
 			}
 		case *ast.Image:
 			if _, ok := allowedScheme(n.Destination, "https"); !ok {
@@ -79,6 +70,16 @@ func (safeLinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Conte
 	for _, n := range unwrap {
 		replaceWithText(n, source)
 	}
+}
+
+// keepLink reports whether a link to dest may stay a link, and marks links to other sites
+// rel="nofollow noopener": the founder's page vouches for nothing and hands out no window.opener.
+func keepLink(n ast.Node, dest []byte) bool {
+	scheme, ok := allowedScheme(dest, "http", "https", "mailto")
+	if ok && (scheme == "http" || scheme == "https") {
+		n.SetAttributeString("rel", []byte("nofollow noopener"))
+	}
+	return ok
 }
 
 // allowedScheme reports the URL's lower-case scheme and whether it is one of allowed or absent

@@ -87,7 +87,7 @@ type Prepared struct {
 
 	theme *Theme
 	page  *Page
-	views map[string]*pageView // by variant ID, form left empty, for RenderForm
+	views map[string]pageView // by variant ID, form left empty, for RenderForm
 }
 
 // FormState is a signup form coming back to the visitor: what they typed and what is wrong.
@@ -119,43 +119,15 @@ func (t *Theme) Prepare(p *Page, opts Options) (*Prepared, error) {
 		Previews: make(map[string][]byte, len(p.Variants)),
 		theme:    t,
 		page:     p,
-		views:    make(map[string]*pageView, len(p.Variants)),
+		views:    make(map[string]pageView, len(p.Variants)),
 	}
 	var policy contentPolicy
 	for i := range p.Variants {
 		v := &p.Variants[i]
-		body, err := renderMarkdown(v.Body)
-		if err != nil {
+		if err := out.addVariant(head, v, &policy); err != nil {
 			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
-		}
-		view := &pageView{Head: head, Page: p, Variant: v, Body: body}
-		out.views[v.ID] = view
-
-		live, err := t.renderPage(*view, FormState{Token: tokenMarker})
-		if err != nil {
-			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
-		}
-		rendered, err := splitAtToken(live)
-		if err != nil {
-			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
-		}
-		out.Variants[v.ID] = rendered
-
-		preview := *view
-		preview.Preview = true
-		preview.Head.NoIndex = true
-		preview.Form = newFormView(p, v, FormState{})
-		preview.Form.Disabled = true
-		if out.Previews[v.ID], err = t.execute("page.html", preview); err != nil {
-			return nil, fmt.Errorf("pages: %s: preview of variant %q: %w", p.File, v.ID, err)
-		}
-		for _, doc := range [][]byte{live, out.Previews[v.ID]} {
-			if err := policy.scan(doc); err != nil {
-				return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
-			}
 		}
 	}
-
 	if out.Thanks, err = t.renderThanks(p, head); err != nil {
 		return nil, fmt.Errorf("pages: %s: thanks page: %w", p.File, err)
 	}
@@ -166,6 +138,37 @@ func (t *Theme) Prepare(p *Page, opts Options) (*Prepared, error) {
 	return out, nil
 }
 
+// addVariant renders v's live page and its preview, and notes what they need from the CSP.
+func (pp *Prepared) addVariant(head headView, v *Variant, policy *contentPolicy) error {
+	body, err := renderMarkdown(v.Body)
+	if err != nil {
+		return err
+	}
+	view := pageView{Head: head, Page: pp.page, Variant: v, Body: body}
+	pp.views[v.ID] = view
+
+	live, err := pp.theme.renderPage(view, FormState{Token: tokenMarker})
+	if err != nil {
+		return err
+	}
+	if pp.Variants[v.ID], err = splitAtToken(live); err != nil {
+		return err
+	}
+
+	preview := view
+	preview.Preview = true
+	preview.Head.NoIndex = true
+	if pp.Previews[v.ID], err = pp.theme.renderPage(preview, FormState{}); err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	for _, doc := range [][]byte{live, pp.Previews[v.ID]} {
+		if err := policy.scan(doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // RenderForm writes the variant's page with the form filled in from f: each error next to its
 // field, the visitor's input kept. It runs the same template as the prepared page, so with no
 // values or errors its output is byte for byte the prepared page with f.Token.
@@ -174,7 +177,7 @@ func (pp *Prepared) RenderForm(w io.Writer, variantID string, f FormState) error
 	if !ok {
 		return fmt.Errorf("pages: page %q has no variant %q", pp.page.Slug, variantID)
 	}
-	b, err := pp.theme.renderPage(*view, f)
+	b, err := pp.theme.renderPage(view, f)
 	if err != nil {
 		return fmt.Errorf("pages: %s: variant %q: %w", pp.page.File, variantID, err)
 	}
@@ -182,8 +185,11 @@ func (pp *Prepared) RenderForm(w io.Writer, variantID string, f FormState) error
 	return err
 }
 
+// renderPage runs page.html for one variant with the form filled from f. A preview's form is
+// shown but cannot be sent.
 func (t *Theme) renderPage(view pageView, f FormState) ([]byte, error) {
 	view.Form = newFormView(view.Page, view.Variant, f)
+	view.Form.Disabled = view.Preview
 	return t.execute("page.html", view)
 }
 
@@ -327,10 +333,8 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 		fv.Messages = append(fv.Messages, f.Summary)
 	}
 	focused := false
-	placed := 0
 	for i, field := range p.Fields {
 		msg, hasErr := f.Errors[field.Name]
-		placed += btoi(hasErr)
 		fv.Fields[i] = fieldView{
 			Field:     field,
 			ID:        "f-" + field.Name,
@@ -341,27 +345,19 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 		}
 		focused = focused || hasErr
 	}
-	if placed < len(f.Errors) {
-		// Errors about no field (an expired token, say) must still be seen: list them above.
-		var names []string
-		for name := range f.Errors {
-			if !slices.ContainsFunc(p.Fields, func(fd Field) bool { return fd.Name == name }) {
-				names = append(names, name)
-			}
+	// Errors about no field (an expired token, say) must still be seen: list them above,
+	// in a stable order.
+	var unplaced []string
+	for name := range f.Errors {
+		if !slices.ContainsFunc(p.Fields, func(fd Field) bool { return fd.Name == name }) {
+			unplaced = append(unplaced, name)
 		}
-		slices.Sort(names)
-		for _, name := range names {
-			fv.Messages = append(fv.Messages, f.Errors[name])
-		}
+	}
+	slices.Sort(unplaced)
+	for _, name := range unplaced {
+		fv.Messages = append(fv.Messages, f.Errors[name])
 	}
 	return fv
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // maxLength is the field's limit, or the default for its kind when the page sets none (the
