@@ -29,13 +29,15 @@ func BayesComparison(control, variant Counts) (probBeat, expectedLoss float64) {
 	ac, bc := betaPosterior(control)
 	av, bv := betaPosterior(variant)
 	meanC := ac / (ac + bc)
+	logBetaV, logBetaC := logBeta(av, bv), logBeta(ac, bc)
 	probBeat, expectedLoss = integrateOverPosterior(av, bv, ac, bc, func(x float64) (float64, float64) {
-		fv := math.Exp(betaLogDensity(av, bv, x))
+		logX, log1mX := math.Log(x), math.Log1p(-x)
+		fv := math.Exp((av-1)*logX + (bv-1)*log1mX - logBetaV)
 		if fv == 0 {
 			return 0, 0
 		}
-		below, above := RegularizedBeta(ac, bc, x)
-		densC := math.Exp(betaLogDensity(ac, bc, x))
+		below, above := regularizedBetaWithLogBeta(ac, bc, x, logBetaC)
+		densC := math.Exp((ac-1)*logX + (bc-1)*log1mX - logBetaC)
 		loss := (meanC-x)*above + x*(1-x)*densC/(ac+bc)
 		return fv * below, fv * math.Max(0, loss)
 	})
@@ -58,7 +60,7 @@ func betaSpread(a, b float64) (mean, sd float64) {
 // fine near the middle, where the integrands change fastest, coarse in the tails. Beyond
 // 40 SD even the most skewed posterior here (Beta(1, 1e9), an exponential) has less than
 // e^-40 of its mass.
-var cutsInSDs = []float64{0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 13, 17, 22, 30, 40}
+var cutsInSDs = []float64{0, 0.5, 1, 1.5, 2, 3, 4, 6, 9, 14, 22, 40}
 
 // integrateOverPosterior integrates the pair of functions f over the variant's posterior
 // Beta(av, bv) range, cutting it also where the control's posterior Beta(ac, bc) changes.

@@ -20,23 +20,26 @@ const tinyFloat = 1e-300
 // I_x(a, b) = 1 − I_{1−x}(b, a) on the side where the fraction converges fast. It matches
 // R's pbeta to about 1e-12 relative for the sizes Litmus sees. a and b must be positive.
 func RegularizedBeta(a, b, x float64) (p, q float64) {
+	return regularizedBetaWithLogBeta(a, b, x, logBeta(a, b))
+}
+
+// regularizedBetaWithLogBeta is RegularizedBeta with log B(a, b) computed by the caller,
+// for loops that evaluate the same distribution at many points.
+func regularizedBetaWithLogBeta(a, b, x, logBetaAB float64) (p, q float64) {
 	switch {
 	case x <= 0:
 		return 0, 1
 	case x >= 1:
 		return 1, 0
 	}
+	// The factor in front of the continued fraction: x^a (1−x)^b / B(a, b).
+	front := math.Exp(a*math.Log(x) + b*math.Log1p(-x) - logBetaAB)
 	if x < (a+1)/(a+b+2) {
-		p = math.Exp(logBetaFront(a, b, x)) * betaContinuedFraction(a, b, x) / a
+		p = front * betaContinuedFraction(a, b, x) / a
 		return p, 1 - p
 	}
-	q = math.Exp(logBetaFront(b, a, 1-x)) * betaContinuedFraction(b, a, 1-x) / b
+	q = front * betaContinuedFraction(b, a, 1-x) / b
 	return 1 - q, q
-}
-
-// logBetaFront is log(x^a (1−x)^b / B(a, b)), the factor in front of the continued fraction.
-func logBetaFront(a, b, x float64) float64 {
-	return a*math.Log(x) + b*math.Log1p(-x) - logBeta(a, b)
 }
 
 // logBeta is log B(a, b) = lgamma(a) + lgamma(b) − lgamma(a+b). For large arguments that
@@ -112,9 +115,4 @@ func betaContinuedFraction(a, b, x float64) float64 {
 		}
 	}
 	return h
-}
-
-// betaLogDensity is the log of the Beta(a, b) density at x, for 0 < x < 1.
-func betaLogDensity(a, b, x float64) float64 {
-	return (a-1)*math.Log(x) + (b-1)*math.Log1p(-x) - logBeta(a, b)
 }

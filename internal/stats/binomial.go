@@ -42,30 +42,47 @@ func ExactBounds(successes, n int64, alpha float64) (low, high float64) {
 	}
 	successes = min(max(successes, 0), n)
 	low, high = 0, 1
+	x, nf := float64(successes), float64(n)
 	if successes > 0 {
-		low = solveIncreasing(func(p float64) float64 { return BinomialTailAtLeast(successes, n, p) }, alpha)
+		// P(X ≥ x | p) = I_p(x, n−x+1): the Beta(x, n−x+1) distribution function.
+		low = betaQuantile(x, nf-x+1, alpha)
 	}
 	if successes < n {
-		// P(X ≤ x | p) falls as p rises; solve on its complement, which rises.
-		high = solveIncreasing(func(p float64) float64 { return 1 - BinomialTailAtMost(successes, n, p) }, 1-alpha)
+		// P(X ≤ x | p) = 1 − I_p(x+1, n−x), so the upper bound is where I_p(x+1, n−x) = 1−alpha.
+		high = betaQuantile(x+1, nf-x, 1-alpha)
 	}
 	return low, high
 }
 
-// solveIncreasing finds p in [0, 1] where the increasing function f crosses target, by
-// bisection to full float64 resolution (at most 200 halvings: deterministic and safe).
-func solveIncreasing(f func(float64) float64, target float64) float64 {
+// betaQuantile returns the p with I_p(a, b) = target, by Newton's method on the
+// distribution function (its derivative is the density), started at the mean and kept
+// inside a shrinking bracket so that a step that would leave it bisects instead. It is
+// deterministic, converges in a handful of steps, and stops at a relative precision of
+// 1e-12 or after 200 steps.
+func betaQuantile(a, b, target float64) float64 {
+	lb := logBeta(a, b)
 	lo, hi := 0.0, 1.0
+	p := a / (a + b)
 	for range 200 {
-		mid := lo + (hi-lo)/2
-		if mid <= lo || mid >= hi {
+		below, _ := regularizedBetaWithLogBeta(a, b, p, lb)
+		diff := below - target
+		if diff < 0 {
+			lo = p
+		} else {
+			hi = p
+		}
+		if diff == 0 || hi-lo <= 1e-12*hi {
 			break
 		}
-		if f(mid) < target {
-			lo = mid
-		} else {
-			hi = mid
+		density := math.Exp((a-1)*math.Log(p) + (b-1)*math.Log1p(-p) - lb)
+		next := p - diff/density
+		if !(next > lo && next < hi) {
+			next = lo + (hi-lo)/2
 		}
+		if math.Abs(next-p) <= 1e-12*p {
+			return next
+		}
+		p = next
 	}
-	return math.Min(1, math.Max(0, lo+(hi-lo)/2))
+	return p
 }

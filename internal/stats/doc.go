@@ -17,8 +17,9 @@
 // came in, it uses all the data, and it is not flattered by hindsight.
 //
 // Judging the best variant instead would be biased upwards: with three variants that all
-// truly convert at the bar, the best-looking one is above the bar more often than not, and
-// "validated" would come out far more often than 5% of the time. Yet a founder whose
+// truly convert at the bar, the best-looking one is above the bar seven times in eight,
+// and testing it as if it had been chosen in advance would say "validated" nearly three
+// times as often as the promised 5%. Yet a founder whose
 // control converts at 2% and whose new pitch converts at 8% deserves to hear about it. So
 // the verdict also judges the best variant on its own (Verdict.Best), with Bonferroni-
 // corrected bounds (each at 5%/k for k variants), and when that variant is clearly above the
@@ -32,8 +33,10 @@
 // binom.test): validated when the one-sided 95% lower bound is at or above the bar,
 // invalidated when the one-sided 95% upper bound is below it. Wilson's bound, used for the
 // intervals shown beside each variant, is anti-conservative at the low rates landing
-// pages see (with the true rate exactly at a 2% bar it says "validated" 10.6% of the time
-// at 57 visitors); the exact test is never wrong more than 5% of the time. The sentence
+// pages see: its lower bound for 1 signup in 20 visitors is 1.1%, so it would "validate" a
+// 1% bar on a single signup, which happens 18% of the time when the true rate is exactly
+// 1%; at a 2% bar and 1,000 visitors it still passes 5.07% of the time. The exact test is
+// never wrong more than 5% of the time (TestVerdictErrorRateExactly). The sentence
 // shows the same two bounds the decision used ("likely between"), so it cannot contradict
 // the verdict. Before the pre-registered visitors (and days) are reached the verdict is
 // not_enough_data however the numbers look. "About N more visitors" comes from

@@ -10,16 +10,21 @@ import (
 // from 1% up ("3.1%", "12.5%"), two significant digits below ("0.45%"), no trailing zeros
 // ("5%"), and never rounded onto 0% or 100% unless it is exactly that.
 func formatPercent(fraction float64) string {
+	return formatPercentExtra(fraction, 0)
+}
+
+// formatPercentExtra is formatPercent with extra decimals.
+func formatPercentExtra(fraction float64, extra int) string {
 	v := math.Abs(fraction) * 100
 	if v == 0 {
 		return "0%"
 	}
-	decimals := 1
+	decimals := 1 + extra
 	if v < 1 {
-		decimals = 1 - int(math.Floor(math.Log10(v)))
+		decimals = 1 - int(math.Floor(math.Log10(v))) + extra
 	}
 	s := trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
-	for (s == "100" && v < 100) && decimals < 6 {
+	for (s == "100" && v < 100) && decimals < 6+extra {
 		decimals++
 		s = trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
 	}
@@ -27,6 +32,34 @@ func formatPercent(fraction float64) string {
 		s = "-" + s
 	}
 	return s + "%"
+}
+
+// formatPercents writes several fractions that are read together (a rate, its bounds, the
+// bar) with just enough decimals that different numbers never print the same: with ten
+// million visitors "5% (likely between 5% and 5%)" becomes "5.02% (likely between 5.01% and
+// 5.03%)". At most three extra decimals are added.
+func formatPercents(fractions ...float64) []string {
+	out := make([]string, len(fractions))
+	for extra := 0; ; extra++ {
+		for i, f := range fractions {
+			out[i] = formatPercentExtra(f, extra)
+		}
+		if extra == 3 || distinctWhereDifferent(out, fractions) {
+			return out
+		}
+	}
+}
+
+// distinctWhereDifferent reports whether every two different numbers got different texts.
+func distinctWhereDifferent(texts []string, numbers []float64) bool {
+	for i := range texts {
+		for j := i + 1; j < len(texts); j++ {
+			if numbers[i] != numbers[j] && texts[i] == texts[j] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // formatPercentFixed writes a fraction with exactly one decimal ("52.0%"), for lists of

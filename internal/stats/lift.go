@@ -21,6 +21,8 @@ type Lift struct {
 // Zeros: with no signups in a group the log ratio is infinite. Rather than invent counts
 // with a continuity correction (which moves the interval away from the observed lift), the
 // interval is left nil; the estimate is still given when only the variant has none (−100%).
+// When everybody signed up in both groups the formula's spread is zero; a zero-width
+// interval would claim certainty the data do not have, so it is nil too.
 func RelativeLift(control, variant Counts) Lift {
 	var lift Lift
 	if control.Visitors <= 0 || variant.Visitors <= 0 || control.Signups <= 0 {
@@ -33,6 +35,9 @@ func RelativeLift(control, variant Counts) Lift {
 	}
 	se := math.Sqrt(1/float64(variant.Signups) - 1/float64(variant.Visitors) +
 		1/float64(control.Signups) - 1/float64(control.Visitors))
+	if !(se > 0) {
+		return lift
+	}
 	logRatio := math.Log(ratio)
 	lift.Low = ptr(math.Exp(logRatio-Z95TwoSided*se) - 1)
 	lift.High = ptr(math.Exp(logRatio+Z95TwoSided*se) - 1)

@@ -39,7 +39,8 @@ func TestRelativeLiftWithZeros(t *testing.T) {
 		{"control without signups: a ratio over zero does not exist", Counts{100, 0}, Counts{100, 3}, nil, false},
 		{"variant without signups: -100%, but no interval", Counts{100, 4}, Counts{100, 0}, ptr(-1.0), false},
 		{"no visitors in the variant", Counts{100, 4}, Counts{0, 0}, nil, false},
-		{"everybody signed up in both: no difference", Counts{10, 10}, Counts{20, 20}, ptr(0.0), true},
+		{"everybody signed up in both: no difference, no spread to build a range on", Counts{10, 10}, Counts{20, 20}, ptr(0.0), false},
+		{"everybody signed up in one group only", Counts{10, 10}, Counts{20, 15}, ptr(-0.25), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

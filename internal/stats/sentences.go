@@ -14,8 +14,9 @@ import (
 // to reach the pre-registered minimum.
 func verdictSentence(v Verdict, bar PassBar, missing int64) string {
 	var b strings.Builder
-	b.WriteString(observedPhrase(v))
-	barText := formatPercent(bar.TargetRate)
+	texts := formatPercents(v.Rate, v.CILow, v.CIHigh, bar.TargetRate)
+	b.WriteString(observedPhrase(v, texts[0], texts[1], texts[2]))
+	barText := texts[3]
 	switch v.Kind {
 	case Validated:
 		fmt.Fprintf(&b, " Your bar was %s: demand is above it — the idea passed.", barText)
@@ -42,16 +43,16 @@ func verdictSentence(v Verdict, bar PassBar, missing int64) string {
 		}
 	}
 	if best := v.Best; best != nil && best.AboveBar && (v.Kind == KeepRunning || v.Kind == Invalidated) {
+		t := formatPercents(best.Rate, best.CILow, best.CIHigh, bar.TargetRate)
 		fmt.Fprintf(&b, " On its own, variant %q is above your bar (%s of %s signed up; likely between %s and %s, allowing for having picked the best of %d). "+
 			"To be sure, run it alone as a new test.",
-			best.ID, formatPercent(best.Rate), countOf(best.Visitors, "visitor", "visitors"),
-			formatPercent(best.CILow), formatPercent(best.CIHigh), best.Compared)
+			best.ID, t[0], countOf(best.Visitors, "visitor", "visitors"), t[1], t[2], best.Compared)
 	}
 	return b.String()
 }
 
 // observedPhrase is the first sentence: what happened so far.
-func observedPhrase(v Verdict) string {
+func observedPhrase(v Verdict, rate, low, high string) string {
 	if v.Visitors == 0 {
 		return "No visitors yet."
 	}
@@ -60,7 +61,7 @@ func observedPhrase(v Verdict) string {
 		soFar = "So far, "
 	}
 	return fmt.Sprintf("%s%s of %s signed up (likely between %s and %s).", soFar,
-		formatPercent(v.Rate), countOf(v.Visitors, "visitor", "visitors"), formatPercent(v.CILow), formatPercent(v.CIHigh))
+		rate, countOf(v.Visitors, "visitor", "visitors"), low, high)
 }
 
 // plannedPhrase is ", judged after 1,000 visitors and 14 days", or "" with no minimum.
@@ -105,7 +106,9 @@ func comparisonSentence(control, r VariantReport, comparisons int) string {
 	case control.Visitors == 0:
 		return "The control has no visitors yet, so nothing to compare with."
 	}
-	rates := fmt.Sprintf("%s vs %s signed up", formatPercent(r.Rate), formatPercent(control.Rate))
+	t := formatPercents(r.Rate, control.Rate)
+	rates := fmt.Sprintf("%s vs %s signed up", t[0], t[1])
+	hasRange := r.LiftLow != nil && r.LiftHigh != nil
 	if r.Significant {
 		verb := "Beats the control"
 		if r.Rate < control.Rate {
@@ -115,13 +118,22 @@ func comparisonSentence(control, r VariantReport, comparisons int) string {
 		if r.Lift != nil {
 			s += " — " + liftPhrase(*r.Lift)
 		}
-		if r.LiftLow != nil && r.LiftHigh != nil {
+		switch {
+		case hasRange && (*r.LiftLow > 0 || *r.LiftHigh < 0):
 			s += " (" + liftRangePhrase(*r.LiftLow, *r.LiftHigh) + ")"
+		case r.Lift != nil:
+			// With few signups the exact test can be sure of the direction while the lift's
+			// interval still reaches past zero; showing that range would read as a
+			// contradiction, so say what it means instead.
+			s += ", though by how much is still very uncertain"
 		}
 		return s + ". A gap this big is unlikely to be luck."
 	}
+	if r.Rate == control.Rate {
+		return fmt.Sprintf("No difference from the control so far: both at %s.", t[0])
+	}
 	s := "No clear difference from the control yet: " + rates
-	if r.LiftLow != nil && r.LiftHigh != nil {
+	if hasRange {
 		s += " (" + liftRangePhrase(*r.LiftLow, *r.LiftHigh) + ")"
 	}
 	s += ". The gap could be luck"
