@@ -32,9 +32,10 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 COPY . .
 
 # Stamped into the binary: `litmus version` and the litmus_build_info metric
-# show them. Pass them with --build-arg (see above).
-ARG VERSION=dev
-ARG REVISION=unknown
+# show them. Pass them with --build-arg (see above); left empty, the
+# binary keeps the version written in main.go.
+ARG VERSION=""
+ARG REVISION=""
 
 # -trimpath: no paths of the build machine in the binary.
 # -s -w: no symbol table or debug info (a smaller image).
@@ -42,9 +43,10 @@ ARG REVISION=unknown
 # between builds.
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=1 go build -trimpath \
-      -ldflags "-s -w -X main.version=${VERSION} -X main.revision=${REVISION}" \
-      -o /litmus .
+    ldflags="-s -w" \
+ && if [ -n "${VERSION}" ]; then ldflags="${ldflags} -X main.version=${VERSION}"; fi \
+ && if [ -n "${REVISION}" ]; then ldflags="${ldflags} -X main.revision=${REVISION}"; fi \
+ && CGO_ENABLED=1 go build -trimpath -ldflags "${ldflags}" -o /litmus .
 
 # ---- runtime: Debian slim, because a cgo binary needs glibc ---------------
 FROM debian:bookworm-slim
