@@ -316,6 +316,9 @@ type fieldView struct {
 	Error     string
 	Autofocus bool // the first field with an error, so keyboard and screen-reader users land on it
 	MaxLength int
+	// MarkOptional adds "(optional)" after the label of a field that is not required, unless
+	// the founder's label already says so.
+	MarkOptional bool
 }
 
 func newFormView(p *Page, v *Variant, f FormState) formView {
@@ -342,6 +345,8 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 			Error:     msg,
 			Autofocus: hasErr && !focused,
 			MaxLength: maxLength(field),
+			MarkOptional: !field.Required &&
+				!strings.Contains(strings.ToLower(field.Label), "optional"),
 		}
 		focused = focused || hasErr
 	}

@@ -260,6 +260,21 @@ func TestFormStateIsShownNextToEachField(t *testing.T) {
 	}
 }
 
+func TestOptionalFieldsAreMarkedOnce(t *testing.T) {
+	p := testPage()
+	p.Fields[1].Label = "Your name (optional)"
+	page := string(live(t, prepare(t, p), "control", "t"))
+	for _, want := range []string{
+		`<label for="f-name">Your name (optional)</label>`,
+		`<label for="f-pain">What is the worst part of chasing? <span class="optional">(optional)</span></label>`,
+		`<label for="f-email">Work email</label>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}
+
 func TestFormWithErrorsButNoSummarySaysWhatToDo(t *testing.T) {
 	pp := prepare(t, testPage())
 	page := string(renderForm(t, pp, "control", FormState{Token: "tok", Errors: map[string]string{"email": "Please enter your email."}}))
@@ -426,5 +441,30 @@ func BenchmarkRenderForm(b *testing.B) {
 		if err := pp.RenderForm(&buf, "control", f); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The example pages shipped in the binary are what a new user sees first.
+func TestExamplePagesRender(t *testing.T) {
+	examples, err := LoadExamples()
+	if err != nil {
+		t.Fatalf("LoadExamples: %v", err)
+	}
+	for _, p := range examples {
+		t.Run(p.Slug, func(t *testing.T) {
+			pp := prepare(t, p)
+			for _, v := range p.Variants {
+				page := live(t, pp, v.ID, "tok")
+				if problem := activeContent(page); problem != "" {
+					t.Errorf("variant %q: %s", v.ID, problem)
+				}
+				if got := textOf(t, page, "h1"); got != v.Headline {
+					t.Errorf("variant %q: h1 = %q, want the headline %q", v.ID, got, v.Headline)
+				}
+			}
+			if problem := activeContent(pp.Thanks); problem != "" {
+				t.Errorf("thanks page: %s", problem)
+			}
+		})
 	}
 }
