@@ -17,8 +17,9 @@ const tinyFloat = 1e-300
 //
 // Method: the continued fraction of Numerical Recipes, 3rd ed. (Press et al. 2007), §6.4
 // ("betacf"), evaluated with the modified Lentz method, using the symmetry
-// I_x(a, b) = 1 − I_{1−x}(b, a) on the side where the fraction converges fast. It matches
-// R's pbeta to about 1e-12 relative for the sizes Litmus sees. a and b must be positive.
+// I_x(a, b) = 1 − I_{1−x}(b, a) on the side where the fraction converges fast. The tests
+// check it, through the binomial tails, against exact rational sums (R's pbeta and
+// binom.test give the same numbers). a and b must be positive.
 func RegularizedBeta(a, b, x float64) (p, q float64) {
 	return regularizedBetaWithLogBeta(a, b, x, logBeta(a, b))
 }
@@ -44,8 +45,7 @@ func regularizedBetaWithLogBeta(a, b, x, logBetaAB float64) (p, q float64) {
 
 // logBeta is log B(a, b) = lgamma(a) + lgamma(b) − lgamma(a+b). For large arguments that
 // difference of huge numbers would lose most digits (lgamma(1e7) is 1.5e8), so, like R's
-// lbeta (Loader's algorithm), it cancels the big terms analytically and keeps only
-// Stirling's remainders.
+// lbeta, it cancels the big terms analytically and keeps only Stirling's remainders.
 func logBeta(a, b float64) float64 {
 	p, q := min(a, b), max(a, b)
 	switch {

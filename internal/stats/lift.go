@@ -15,7 +15,7 @@ type Lift struct {
 // RelativeLift returns the lift of variant over control with a 95% interval by the Katz
 // log risk-ratio method: log(RR) ± 1.96·sqrt(1/x₁ − 1/n₁ + 1/x₂ − 1/n₂) (Katz, Baptista,
 // Azen & Pike 1978, "Obtaining confidence intervals for the risk ratio in cohort studies",
-// Biometrics 34:469–474; Agresti, "Categorical Data Analysis", 3rd ed., §3.1.4).
+// Biometrics 34:469–474; Agresti, "Categorical Data Analysis", 3rd ed., 2013, ch. 3).
 // The interval is on the ratio's log scale, so it is asymmetric and never below −100%.
 //
 // Zeros: with no signups in a group the log ratio is infinite. Rather than invent counts

@@ -13,9 +13,12 @@ const MaxMoreVisitors = 1_000_000
 // the smallest m ≥ 1 such that, with N = n + m visitors in all, the one-sided 5% test
 // against the bar has 80% power given the data already in hand.
 //
-// Formula. The textbook one-sample size for a proportion (Fleiss, Levin & Paik, "Statistical
-// Methods for Rates and Proportions", 3rd ed., 2003, §2.5 with its continuity correction;
-// Chow, Shao & Wang, "Sample Size Calculations in Clinical Research", 2nd ed., §4.1) solves
+// Formula. The textbook one-sample size for a proportion, with the null rate's spread for
+// the test and the assumed rate's spread for the power (Lachin 1981, "Introduction to sample
+// size determination and power analysis for clinical trials", Controlled Clinical Trials
+// 2:93–113; Chow, Shao & Wang, "Sample Size Calculations in Clinical Research", 2nd ed.,
+// §4.1), with a continuity correction of ½ in the manner of Fleiss, Tytun & Ury (1980,
+// Biometrics 36:343–346), solves
 //
 //	|p − p0|·N − ½ = z_0.95·sqrt(p0(1−p0)·N) + z_0.80·sqrt(p(1−p)·N)
 //
@@ -52,13 +55,12 @@ func visitorsToSettle(bar, p float64, n int64) (more int64, capped bool) {
 	if delta == 0 || !settles(MaxMoreVisitors) {
 		return MaxMoreVisitors, true
 	}
-	// The margin delta·N − ½ − … is convex in m and negative before the answer, so the
-	// smallest m that settles it is found by bisection.
-	lo, hi := int64(0), int64(MaxMoreVisitors) // settles(lo) is false or lo = 0; settles(hi) is true
 	if settles(1) {
 		return 1, false
 	}
-	lo = 1
+	// The shortfall z·…·sqrt(N) + z·…·sqrt(m) − (delta·N − ½) is concave in m, so once
+	// settles turns true it stays true: bisect between a false lo and a true hi.
+	lo, hi := int64(1), int64(MaxMoreVisitors)
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
 		if settles(mid) {

@@ -7,7 +7,7 @@ import (
 )
 
 // TestVisitorsToSettleFromScratchIsTheTextbookFormula: with no visitors seen, the answer is
-// the continuity-corrected one-sample formula of Fleiss, Levin & Paik (2003):
+// the continuity-corrected one-sample formula (Lachin 1981; Fleiss, Tytun & Ury 1980):
 // N = N₀/4·(1 + sqrt(1 + 2/(N₀·|p−p0|)))², N₀ = ((z_.95·sqrt(p0q0) + z_.80·sqrt(pq))/(p−p0))²,
 // worked out independently and written down here.
 func TestVisitorsToSettleFromScratchIsTheTextbookFormula(t *testing.T) {

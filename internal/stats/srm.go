@@ -6,9 +6,10 @@ import (
 )
 
 // SRMThreshold is the p-value under which the split of visitors between variants is called
-// a sample-ratio mismatch. It is strict (0.1%, as in Fabijan et al. 2019, "Diagnosing
-// Sample Ratio Mismatch in Online Controlled Experiments", KDD) because the check runs every
-// time the dashboard is opened: a looser bar would cry wolf on healthy tests.
+// a sample-ratio mismatch (Fabijan et al. 2019, "Diagnosing Sample Ratio Mismatch in Online
+// Controlled Experiments", KDD, describe the problem and its usual causes). It is strict
+// because the check runs every time the dashboard is opened: a looser bar would cry wolf
+// on healthy tests.
 const SRMThreshold = 0.001
 
 // srmMinExpected is the smallest expected visitor count per variant before the split is

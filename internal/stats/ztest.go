@@ -5,7 +5,7 @@ import "math"
 // TwoProportionZTest compares a variant's rate with the control's by the pooled two-sided
 // z-test and returns z (positive when the variant converts better) and the p-value.
 // It is R's prop.test(c(x1, x2), c(n1, n2), correct = FALSE), whose X-squared is z², and
-// the large-sample test of Agresti, "Categorical Data Analysis" (3rd ed., 2013), §3.1.
+// the large-sample test of Agresti, "Categorical Data Analysis" (3rd ed., 2013), ch. 3.
 // When a group has no visitors, or nobody (or everybody) signed up in both groups, the test
 // has nothing to measure: z = 0 and p = 1 (R would say NaN).
 func TwoProportionZTest(control, variant Counts) (z, p float64) {
