@@ -75,7 +75,7 @@ type BestVariant struct {
 	CIHigh   float64 `json:"ci_high"` // exact one-sided upper bound at 5%/Compared
 	Compared int     `json:"variants_compared"`
 	AboveBar bool    `json:"above_bar"` // CILow ≥ the bar
-	BelowBar bool    `json:"below_bar"` // CIHigh < the bar: no variant reaches the bar
+	BelowBar bool    `json:"below_bar"` // CIHigh < the bar: even the best-looking variant is below it
 }
 
 // Judge gives the verdict for the observed counts (all variants together) against the pass
