@@ -62,12 +62,16 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	}
 
 	m := metrics.New(version, revision)
-	st, err := store.Open(cfg.DB, store.Options{
+	var st *store.Store
+	st, err = store.Open(cfg.DB, store.Options{
 		Logger: logger,
 		Hooks: store.Hooks{
 			NewVisitor:   func(page, variant string) { m.Visitors.WithLabelValues(page, variant).Inc() },
 			SignupStored: func(page, variant string) { m.Signups.WithLabelValues(page, variant).Inc() },
-			Committed:    m.ObserveCommit,
+			Committed: func(d time.Duration, items int, err error) {
+				m.ObserveCommit(d, items, err)
+				m.QueueItems.Set(float64(st.QueueLen())) // what is left after this batch
+			},
 		},
 	})
 	if err != nil {
