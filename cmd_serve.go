@@ -62,22 +62,19 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	}
 
 	m := metrics.New(version, revision)
-	var st *store.Store
-	st, err = store.Open(cfg.DB, store.Options{
+	st, err := store.Open(cfg.DB, store.Options{
 		Logger: logger,
 		Hooks: store.Hooks{
 			NewVisitor:   func(page, variant string) { m.Visitors.WithLabelValues(page, variant).Inc() },
 			SignupStored: func(page, variant string) { m.Signups.WithLabelValues(page, variant).Inc() },
-			Committed: func(d time.Duration, items int, err error) {
-				m.ObserveCommit(d, items, err)
-				m.QueueItems.Set(float64(st.QueueLen())) // what is left after this batch
-			},
+			Committed:    m.ObserveCommit,
 		},
 	})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.DB, err)
 	}
 	defer st.Close()
+	m.ObserveQueue(st.QueueLen)
 
 	var holder site.Holder
 	opts := pages.Options{BaseURL: cfg.BaseURL}

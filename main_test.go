@@ -159,6 +159,11 @@ func TestServeEndToEnd(t *testing.T) {
 	if !regexp.MustCompile(`litmus_signups_total\{page="chaser",variant="[a-z-]+"\} 1`).Match(metricsText) {
 		t.Errorf("metrics do not show the signup:\n%s", grep(string(metricsText), "litmus_signups_total"))
 	}
+	for _, name := range []string{"litmus_writer_queue_items ", "litmus_build_info{", "litmus_visitors_total{", "litmus_db_commit_duration_seconds_count "} {
+		if !strings.Contains(string(metricsText), "\n"+name) {
+			t.Errorf("metrics lack %s", name)
+		}
+	}
 	if resp, err := http.Get(pub + "/metrics"); err == nil && resp.StatusCode == 200 {
 		t.Error("/metrics is served on the public port")
 	}

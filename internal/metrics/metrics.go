@@ -47,7 +47,6 @@ type Metrics struct {
 	CommitDuration  prometheus.Histogram
 	CommitItems     prometheus.Histogram
 	CommitErrors    prometheus.Counter
-	QueueItems      prometheus.Gauge
 	AdminLoginFails prometheus.Counter
 	PageReloads     *prometheus.CounterVec // result
 	Pages           prometheus.Gauge
@@ -84,8 +83,6 @@ func New(version, revision string) *Metrics {
 			Buckets: prometheus.ExponentialBuckets(1, 4, 7)}),
 		CommitErrors: f.NewCounter(prometheus.CounterOpts{Name: "litmus_db_commit_errors_total",
 			Help: "Batches whose transaction failed."}),
-		QueueItems: f.NewGauge(prometheus.GaugeOpts{Name: "litmus_writer_queue_items",
-			Help: "Writes waiting for the database writer."}),
 		AdminLoginFails: f.NewCounter(prometheus.CounterOpts{Name: "litmus_admin_login_failures_total",
 			Help: "Failed admin/API logins."}),
 		PageReloads: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_page_reloads_total",
@@ -123,6 +120,13 @@ func (m *Metrics) InitPages(variants map[string][]string) {
 			m.UncountedViews.WithLabelValues(page, r)
 		}
 	}
+}
+
+// ObserveQueue exports litmus_writer_queue_items, read from queueLen at each scrape (the
+// writer's queue length; a gauge set on commit would go stale exactly when the writer stalls).
+func (m *Metrics) ObserveQueue(queueLen func() int) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "litmus_writer_queue_items",
+		Help: "Writes waiting for the database writer."}, func() float64 { return float64(queueLen()) }))
 }
 
 // ObserveCommit records one writer transaction; it matches store.Hooks.Committed.
