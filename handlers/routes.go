@@ -3,6 +3,8 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/litmuslabs/litmus/handlers/views"
 )
 
 // routes lists every route of the public port in one place. Each route has a name, used as
@@ -16,6 +18,19 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/robots.txt", s.handleRobots).Name("static")
 	app.Get("/favicon.ico", s.handleFavicon).Name("static")
 	app.Use("/static", s.staticFiles()).Name("static")
+
+	// Admin and JSON API: HTTP Basic (user "admin"), no-store, POSTs only from the admin
+	// itself. requireAdmin is on each route rather than a prefix, because Fiber's Use
+	// matches "/admin" as a plain prefix and would also guard a page called /admin-tips.
+	a := s.newAdmin()
+	app.Get(views.CSSPath, a.handleAdminCSS).Name("admin")
+	app.Get("/admin", a.requireAdmin, a.handleAdminIndex).Name("admin")
+	app.Get("/admin/pages/:slug", a.requireAdmin, a.handleAdminPage).Name("admin")
+	app.Get("/admin/pages/:slug/signups.csv", a.requireAdmin, a.handleExportCSV).Name("admin")
+	app.Post("/admin/forget", a.requireAdmin, a.handleForget).Name("admin")
+	app.Post("/admin/reload", a.requireAdmin, a.handleReload).Name("admin")
+	app.Get("/api/v1/pages", a.requireAdmin, a.handleAPIPages).Name("api")
+	app.Get("/api/v1/pages/:slug/results", a.requireAdmin, a.handleAPIResults).Name("api")
 
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")

@@ -1,0 +1,43 @@
+package handlers
+
+import (
+	"bufio"
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/litmuslabs/litmus/internal/results"
+)
+
+// exportTimeout bounds one CSV download. The server's WriteTimeout also applies to each
+// write to the client.
+const exportTimeout = 5 * time.Minute
+
+// handleExportCSV serves GET /admin/pages/{slug}/signups.csv: every signup of the page as
+// a CSV file (see results.WriteCSV), streamed as it is read from the database, so a long
+// list never sits in memory.
+func (a *admin) handleExportCSV(c *fiber.Ctx) error {
+	e, err := a.adminEntry(c)
+	if err != nil {
+		return err
+	}
+	slug := e.Page.Slug
+	fields := results.FieldNames(e.Page)
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	// Slugs are lowercase letters, digits and dashes: the name needs no escaping.
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+results.ExportFilename(slug, a.Now())+`"`)
+	st, logger := a.Store, a.Logger
+	// The writer runs after this handler returns, while fasthttp sends the body; it may
+	// use only what was copied out of the request above.
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
+		defer cancel()
+		if err := results.WriteCSV(ctx, st, slug, fields, w); err != nil {
+			// The status line is sent already; the file ends early and the log says why.
+			logger.Error("csv export cut short", "page", slug, "err", err)
+		}
+		_ = w.Flush()
+	})
+	return nil
+}

@@ -1,0 +1,198 @@
+// Package views holds the admin's HTML templates and stylesheet, embedded in the binary,
+// and the data each template takes. The admin is Litmus's own product surface, so it is
+// not themed by the founder's template overrides; the handlers fill the views from
+// internal/results and render them here.
+//
+// Every template is parsed when the package loads (a broken template fails every test and
+// the binary at start, never a request) and runs into a buffer, so a failure never sends
+// half a page. html/template escapes everything visitors typed (emails, form answers, user
+// agents, UTM tags) by context.
+package views
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"time"
+
+	"github.com/litmuslabs/litmus/internal/results"
+	"github.com/litmuslabs/litmus/internal/stats"
+	"github.com/litmuslabs/litmus/internal/store"
+)
+
+//go:embed *.html admin.css
+var files embed.FS
+
+var (
+	css     = mustRead("admin.css")
+	cssHash = fingerprint(css)
+	tmpl    = template.Must(template.New("").Funcs(funcs).ParseFS(files, "*.html"))
+)
+
+// CSSPath is the admin stylesheet's route; CSSURL adds the content hash that lets browsers
+// cache it for a year and still fetch a changed file at once.
+const CSSPath = "/admin/admin.css"
+
+// CSSURL returns the stylesheet's URL with its content hash.
+func CSSURL() string { return CSSPath + "?v=" + cssHash }
+
+// CSS returns the admin stylesheet.
+func CSS() []byte { return css }
+
+// Render runs the named template (index.html, page.html, notice.html) with data and
+// writes the page to w only once it is complete.
+func Render(w io.Writer, name string, data any) error {
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("views: render %s: %w", name, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Layout is what every admin page's frame needs.
+type Layout struct {
+	Title   string // the <title>, before " · Litmus admin"
+	CSRF    string // the token every admin form carries
+	Version string
+	// Reloadable is false when the server cannot reload page files (Deps.Reload is nil).
+	Reloadable bool
+}
+
+// Index is /admin: every page's summary.
+type Index struct {
+	Layout
+	Pages []results.Summary
+}
+
+// Page is /admin/pages/{slug}: one page's full results.
+type Page struct {
+	Layout
+	R             results.Results
+	URL           string // the page's public path, "/chaser" ("/" for the default page)
+	CSVURL        string
+	Previews      []Preview
+	VisitorsChart Chart
+	SignupsChart  Chart
+	FieldNames    []string // form fields shown beside each latest signup
+	// Control is the control variant's report, for the comparison column headings.
+	Control stats.VariantReport
+}
+
+// Preview is a link that shows one variant without counting it.
+type Preview struct {
+	ID, URL, Class string
+	Control        bool
+}
+
+// Notice is the answer to an admin action (forget, reload): a title, a message, and the
+// details, such as every problem found in the page files.
+type Notice struct {
+	Layout
+	OK      bool
+	Heading string
+	Message string
+	Details []string
+}
+
+func mustRead(name string) []byte {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		panic("views: " + err.Error())
+	}
+	return b
+}
+
+func fingerprint(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// funcs are the formatting helpers templates use; the numbers are formatted by
+// internal/results, exactly as `litmus results` prints them.
+var funcs = template.FuncMap{
+	"pct":      results.Percent,
+	"between":  results.Range,
+	"signed":   results.SignedPercent,
+	"signedTo": results.SignedRange,
+	"count":    results.Count,
+	"pvalue":   results.PValue,
+	"chance":   results.Chance,
+	"verdict":  results.VerdictLabel,
+	"badge":    badgeClass,
+	"val":      func(p *float64) float64 { return *p },
+	"css":      CSSURL,
+	"class":    VariantClass,
+	"when":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	"day":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"days":     func(d float64) string { return results.Days(d) },
+	"progress": func(have, want float64) float64 { return min(have, want) },
+	"source":   sourceLabel,
+	"field":    func(r store.SignupRow, name string) string { return r.Fields[name] },
+	"share":    share,
+	"int64":    func(n int) int64 { return int64(n) },
+	"float":    func(n any) float64 { return toFloat(n) },
+	"add":      func(a, b int) int { return a + b },
+	"sub":      func(a, b int) int { return a - b },
+}
+
+// share is a variant's configured share of visitors: its weight over all the weights.
+func share(weight int, variants []stats.VariantReport) string {
+	total := 0
+	for _, v := range variants {
+		total += v.Weight
+	}
+	if total == 0 {
+		return "–"
+	}
+	return results.Percent(float64(weight) / float64(total))
+}
+
+func toFloat(n any) float64 {
+	switch v := n.(type) {
+	case int:
+		return float64(v)
+	case int64:
+		return float64(v)
+	case float64:
+		return v
+	}
+	panic(fmt.Sprintf("views: float of %T", n))
+}
+
+// badgeClass is the CSS class of a verdict badge.
+func badgeClass(kind stats.VerdictKind, withheld bool) string {
+	if withheld {
+		return "badge badge-doubt"
+	}
+	switch kind {
+	case stats.Validated:
+		return "badge badge-validated"
+	case stats.Invalidated:
+		return "badge badge-invalidated"
+	case stats.KeepRunning:
+		return "badge badge-running"
+	}
+	return "badge badge-early"
+}
+
+// sourceLabel names where a signup came from, in a few words: the campaign, else the
+// referring site, else "direct".
+func sourceLabel(s store.Source) string {
+	switch {
+	case s.UTMSource != "" && s.UTMCampaign != "":
+		return s.UTMSource + " / " + s.UTMCampaign
+	case s.UTMSource != "":
+		return s.UTMSource
+	case s.UTMCampaign != "":
+		return s.UTMCampaign
+	case s.ReferrerHost != "":
+		return s.ReferrerHost
+	}
+	return "direct"
+}
