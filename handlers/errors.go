@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -16,7 +17,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, &fe) {
 		status = fe.Code
 		switch {
-		case status == fiber.StatusNotFound && fe.Message == fiber.ErrNotFound.Message:
+		case status == fiber.StatusNotFound && (fe.Message == fiber.ErrNotFound.Message || noRoute(c, fe)):
 			msg = "There is no page at this address. Check the link, or go to the home page."
 		case status == fiber.StatusRequestEntityTooLarge:
 			msg = "That was far more data than a signup form sends. Please send the form from the page."
@@ -27,6 +28,10 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 			msg = "The request headers were too large."
 		case status >= 500:
 			s.Logger.Error("request failed", "route", c.Route().Name, "status", status, "err", err)
+		case beforeRouting(c):
+			// fasthttp could not read the request; its message quotes the raw bytes, which
+			// are not for the visitor to read back.
+			msg = "The request could not be read. Please open the page in a browser and try again."
 		default:
 			msg = fe.Message
 		}
@@ -35,6 +40,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Response().ResetBody()
 	c.Status(status)
+	s.setSecurityHeaders(c)
 	if wantsJSON(c) || isAPI(c) {
 		return c.JSON(fiber.Map{"ok": false, "message": msg})
 	}
@@ -43,11 +49,18 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 }
 
 // countTooLarge counts an oversized signup body against its page, when the page exists.
+// fasthttp refuses the body before routing, so there is no route and c.Params must not be
+// called (it dereferences the route: a nil-pointer panic outside the recover middleware,
+// which took the whole process down on any 2 MB POST). The slug comes from the path.
 func (s *server) countTooLarge(c *fiber.Ctx) {
 	if c.Method() != fiber.MethodPost {
 		return
 	}
-	if e := s.Site.Load().Lookup(c.Params("slug")); e != nil {
+	slug, ok := strings.CutSuffix(strings.TrimPrefix(c.Path(), "/"), "/signup")
+	if !ok || strings.Contains(slug, "/") {
+		return
+	}
+	if e := s.Site.Load().Lookup(slug); e != nil {
 		s.Metrics.SignupsRejected.WithLabelValues(e.Page.Slug, "too_large").Inc()
 	}
 }
@@ -74,4 +87,14 @@ func statusTitle(status int) string {
 		return "Something went wrong"
 	}
 	return "That didn't work"
+}
+
+// beforeRouting reports an error fasthttp raised while reading the request (413, 431, a
+// malformed request line): Fiber then hands the error handler a route with no handlers.
+func beforeRouting(c *fiber.Ctx) bool { return len(c.Route().Handlers) == 0 }
+
+// noRoute reports the router's own 404, raised when no route takes the path: its message
+// ("Cannot GET /the/path") quotes the path back, so the visitor gets the plain one instead.
+func noRoute(c *fiber.Ctx, fe *fiber.Error) bool {
+	return strings.HasPrefix(fe.Message, "Cannot "+c.Method()+" ")
 }

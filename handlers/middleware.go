@@ -39,6 +39,13 @@ func (s *server) observe(c *fiber.Ctx) error {
 // prepared bytes need, which still allows nothing from third parties but a logo the page file
 // names, and no inline script.
 func (s *server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders sets the headers of securityHeaders. handleError calls it too, because
+// errors fasthttp raises before routing (413, 431, a malformed request) skip the middleware.
+func (s *server) setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", s.Theme.ErrorCSP())
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -49,7 +56,6 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 	if s.isHTTPS(c) {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	return c.Next()
 }
 
 // isHTTPS reports whether the visitor's connection is HTTPS: TLS here, or, behind a trusted
