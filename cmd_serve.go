@@ -105,6 +105,11 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		logger.Error("page reload failed; still serving the previous pages", "err", err)
 		return err
 	}
+	// --watch: reload when the page files change, exactly as on SIGHUP (watch.go).
+	var pagesChanged <-chan struct{}
+	if cfg.Watch {
+		pagesChanged = watchPages(ctx, cfg.Pages, cfg.Templates, logger)
+	}
 
 	password := cfg.AdminPassword
 	if password == "" {
@@ -157,6 +162,8 @@ loop:
 		case <-ctx.Done():
 			break loop
 		case <-hup:
+			_ = reload()
+		case <-pagesChanged:
 			_ = reload()
 		case runErr = <-errc:
 			break loop

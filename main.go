@@ -50,6 +50,8 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the landing pages (the default command)", runServe},
 		{"check", "validate page files and report every problem with file and line", runCheck},
+		{"backup", "copy the database to a file while the server runs", runBackup},
+		{"restore", "put a backup back in place of the database (server stopped)", runRestore},
 		{"version", "print the version", runVersion},
 	}
 }

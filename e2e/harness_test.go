@@ -45,11 +45,12 @@ func TestMain(m *testing.M) {
 
 // Server is one running litmus process.
 type Server struct {
-	URL        string // public origin, e.g. http://127.0.0.1:41234
-	MetricsURL string // metrics origin
-	DB         string // database file
-	Password   string // admin password
-	Dir        string // the server's working directory (temp)
+	URL        string   // public origin, e.g. http://127.0.0.1:41234
+	MetricsURL string   // metrics origin
+	DB         string   // database file
+	Password   string   // admin password
+	Dir        string   // the server's working directory (temp)
+	args       []string // after "serve", e.g. --watch
 	cmd        *exec.Cmd
 	out        *lockedBuffer // stdout + stderr
 	exited     chan error
@@ -67,8 +68,15 @@ var servingRE = regexp.MustCompile(`http://localhost:(\d+)/ \(metrics on :(\d+)/
 // serves. The process is killed at the end of the test if still running.
 func StartServer(t testing.TB, opts ...ServerOption) *Server {
 	t.Helper()
+	return StartServerWithArgs(t, nil, opts...)
+}
+
+// StartServerWithArgs is StartServer with command-line arguments after "serve" (e.g.
+// "--watch"); Restart passes them again.
+func StartServerWithArgs(t testing.TB, args []string, opts ...ServerOption) *Server {
+	t.Helper()
 	dir := t.TempDir()
-	s := &Server{Dir: dir, DB: filepath.Join(dir, "data", "litmus.db"), Password: "e2e-admin-password-123", out: &lockedBuffer{}, exited: make(chan error, 1)}
+	s := &Server{Dir: dir, args: args, DB: filepath.Join(dir, "data", "litmus.db"), Password: "e2e-admin-password-123", out: &lockedBuffer{}, exited: make(chan error, 1)}
 	env := map[string]string{
 		"LITMUS_DB": s.DB, "LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0",
 		"LITMUS_ADMIN_PASSWORD": s.Password, "LITMUS_LOG_FORMAT": "json",
@@ -88,13 +96,13 @@ func (s *Server) Restart(t testing.TB) *Server {
 		"LITMUS_DB": s.DB, "LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0",
 		"LITMUS_ADMIN_PASSWORD": s.Password, "LITMUS_LOG_FORMAT": "json",
 	}
-	n := &Server{Dir: s.Dir, DB: s.DB, Password: s.Password, out: &lockedBuffer{}, exited: make(chan error, 1)}
+	n := &Server{Dir: s.Dir, args: s.args, DB: s.DB, Password: s.Password, out: &lockedBuffer{}, exited: make(chan error, 1)}
 	return n.start(t, env)
 }
 
 func (s *Server) start(t testing.TB, env map[string]string) *Server {
 	t.Helper()
-	cmd := exec.Command(litmusBin, "serve")
+	cmd := exec.Command(litmusBin, append([]string{"serve"}, s.args...)...)
 	cmd.Dir = s.Dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.Dir}
 	for k, v := range env {
