@@ -2,7 +2,7 @@
 # load.sh: measure Litmus under load against yardsticks measured in the same run, on this
 # machine and this disk, and check that every acknowledged signup was kept.
 #
-#   bash bench/load.sh            # about 4-5 minutes; prints a summary at the end
+#   bash bench/load.sh            # about 5 minutes; prints a summary at the end
 #
 # What it does (bench/README.md explains each number and RESULTS.md records them):
 #   1. builds Litmus, bench/reference and bench/sqliteceiling;
@@ -14,7 +14,8 @@
 #      unique email each), each run followed by SQLite's group-commit ceiling on the same
 #      disk (bench/sqliteceiling), then one shorter run where every acknowledged email is
 #      logged;
-#   5. GET / latency at half the highest new-visitor rate (bench/paced.lua);
+#   5. GET / latency at half the highest new-visitor rate (bench/paced.lua), and the
+#      reference's at the same pace, to show what the machine itself adds;
 #   6. reads Litmus's peak memory, kills it with SIGKILL (no clean shutdown) and checks that
 #      every signup answered 303 is in the database file.
 # Every run is a median of RUNS. Settings, from the environment:
@@ -105,6 +106,9 @@ get_vid() {
 	tr -d '\r' <"$work/headers" | sed -n 's/^[Ss]et-[Cc]ookie: litmus_vid=\([^;]*\);.*/\1/p'
 }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+awk -v l="${load0%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}' &&
+	say "warning: load average $load0 on $(nproc) cores: other programs are busy, the figures will be lower and noisier"
 say "building in $work"
 (cd "$root" && go build -o "$work/litmus" . && go build -o "$work/reference" ./bench/reference &&
 	go build -o "$work/sqliteceiling" ./bench/sqliteceiling)
@@ -117,7 +121,8 @@ litmus_pid=$!
 pids+=("$litmus_pid")
 wait_up "$litmus_url/healthz" "$work/litmus.log"
 "$work/reference" -from "$litmus_url/" -addr "127.0.0.1:$((port + 1))" >"$work/reference.log" 2>&1 &
-pids+=("$!")
+ref_pid=$!
+pids+=("$ref_pid")
 wait_up "$ref_url/" "$work/reference.log"
 
 returning=$(get_vid "$work/page.html")
@@ -126,31 +131,45 @@ litmus_bytes=$(wc -c <"$work/page.html")
 ref_bytes=$(curl -fsS -A "$agent" "$ref_url/" | wc -c)
 say "page: $litmus_bytes bytes from Litmus, $ref_bytes from the reference"
 
-wrk_get() { # name url cookie run
-	local out="$work/get-$1-$4.txt"
-	if [[ -n $3 ]]; then
-		wrk -t"$threads" -c"$conns" -d"${duration}s" -H "User-Agent: $agent" -H "Cookie: litmus_vid=$3" "$2/" >"$out"
-	else
-		wrk -t"$threads" -c"$conns" -d"${duration}s" -H "User-Agent: $agent" "$2/" >"$out"
-	fi
-	rate "$out"
+# ticks prints the CPU time (user + system, in clock ticks) process $1 has used so far.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# wrk_get prints "requests/s CPU-µs-per-request" for GET / on server pid $2 at url $3, with
+# the visitor cookie $4 (none: a new visitor each time); $1 names the output file.
+wrk_get() {
+	local out="$work/get-$1.txt" t0 t1 n r
+	local -a cookie=()
+	[[ -z $4 ]] || cookie=(-H "Cookie: litmus_vid=$4")
+	t0=$(ticks "$2")
+	wrk -t"$threads" -c"$conns" -d"${duration}s" -H "User-Agent: $agent" "${cookie[@]}" "$3/" >"$out"
+	t1=$(ticks "$2")
+	r=$(rate "$out")
+	n=$(awk '/requests in/ {print $1}' "$out")
+	printf '%s %s\n' "$r" "$(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) * 1e6 / hz / n}')"
 }
 
 say "warming up"
 wrk -t"$threads" -c"$conns" -d2s -H "User-Agent: $agent" "$litmus_url/" >/dev/null
 wrk -t"$threads" -c"$conns" -d2s -H "User-Agent: $agent" "$ref_url/" >/dev/null
 
-declare -a ln lr rn rr
+declare -a ln lr rn rr lnc lrc rnc rrc
 for i in $(seq "$runs"); do
 	say "GET / run $i of $runs ($conns connections, ${duration}s each)"
-	ln+=("$(wrk_get litmus-new "$litmus_url" "" "$i")")
-	rn+=("$(wrk_get reference-new "$ref_url" "" "$i")")
-	lr+=("$(wrk_get litmus-returning "$litmus_url" "$returning" "$i")")
-	rr+=("$(wrk_get reference-returning "$ref_url" "$returning" "$i")")
-	say "  new: Litmus ${ln[-1]}/s, reference ${rn[-1]}/s; returning: Litmus ${lr[-1]}/s, reference ${rr[-1]}/s"
+	read -r r c < <(wrk_get "litmus-new-$i" "$litmus_pid" "$litmus_url" "") || die "GET / on Litmus failed"
+	ln+=("$r") lnc+=("$c")
+	read -r r c < <(wrk_get "reference-new-$i" "$ref_pid" "$ref_url" "") || die "GET / on the reference failed"
+	rn+=("$r") rnc+=("$c")
+	read -r r c < <(wrk_get "litmus-returning-$i" "$litmus_pid" "$litmus_url" "$returning") || die "GET / on Litmus failed"
+	lr+=("$r") lrc+=("$c")
+	read -r r c < <(wrk_get "reference-returning-$i" "$ref_pid" "$ref_url" "$returning") || die "GET / on the reference failed"
+	rr+=("$r") rrc+=("$c")
+	say "  new: Litmus ${ln[-1]}/s (${lnc[-1]} µs CPU each), reference ${rn[-1]}/s (${rnc[-1]} µs);" \
+		"returning: Litmus ${lr[-1]}/s (${lrc[-1]} µs), reference ${rr[-1]}/s (${rrc[-1]} µs)"
 done
 new_l=$(median "${ln[@]}") new_r=$(median "${rn[@]}")
 ret_l=$(median "${lr[@]}") ret_r=$(median "${rr[@]}")
+cpu_nl=$(median "${lnc[@]}") cpu_nr=$(median "${rnc[@]}") cpu_rl=$(median "${lrc[@]}") cpu_rr=$(median "${rrc[@]}")
 
 say "fetching $tokens forms (token + visitor cookie) for the signups"
 : >"$work/tokens.txt"
@@ -193,16 +212,19 @@ pc=$(awk -v t="$half" -v p="$pause" 'BEGIN {c = int(t * p / 1000 + 0.5); print (
 wrk -t"$threads" -c"$pc" -d3s --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$litmus_url/" -- "$pause" >"$work/paced-calibrate.txt"
 got=$(rate "$work/paced-calibrate.txt")
 pc=$(awk -v c="$pc" -v t="$half" -v g="$got" 'BEGIN {c = int(c * t / g + 0.5); print (c < 2 ? 2 : c)}')
-declare -a p99 prate
+declare -a p99 prate rp99
 for i in $(seq "$runs"); do
-	say "GET / latency run $i of $runs at about $half/s ($pc connections, ${pause}ms pause each)"
+	say "GET / latency run $i of $runs at about $half/s ($pc connections, ${pause}ms pause each), Litmus then the reference"
 	out="$work/paced-$i.txt"
 	wrk -t"$threads" -c"$pc" -d"${duration}s" --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$litmus_url/" -- "$pause" >"$out"
 	prate+=("$(rate "$out")")
 	p99+=("$(p99_ms "$out")")
-	say "  ${prate[-1]}/s, p99 ${p99[-1]} ms"
+	out="$work/paced-reference-$i.txt"
+	wrk -t"$threads" -c"$pc" -d"${duration}s" --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$ref_url/" -- "$pause" >"$out"
+	rp99+=("$(p99_ms "$out")")
+	say "  Litmus ${prate[-1]}/s, p99 ${p99[-1]} ms; reference at the same pace: p99 ${rp99[-1]} ms"
 done
-lat_rate=$(median "${prate[@]}") lat_p99=$(median "${p99[@]}")
+lat_rate=$(median "${prate[@]}") lat_p99=$(median "${p99[@]}") ref_p99=$(median "${rp99[@]}")
 
 peak_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$litmus_pid/status")
 kill -KILL "$litmus_pid"
@@ -241,16 +263,19 @@ peak_mb=$(awk -v k="$peak_kb" 'BEGIN {printf "%.1f", k / 1024}')
 cat <<EOF
 
 Litmus load test: $(nproc) cores, $runs runs of ${duration}s, medians; wrk $threads threads on the same machine
-commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%MZ)
+commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%MZ); load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg)
 
 GET / new visitors      $new_l/s vs reference $new_r/s   ratio $r_new  (target >= 0.6: $(verdict "$r_new" 0.6 ">="))
+  server CPU per request: Litmus $cpu_nl µs, reference $cpu_nr µs
 GET / returning visitor $ret_l/s vs reference $ret_r/s   ratio $r_ret  (target >= 0.8: $(verdict "$r_ret" 0.8 ">="))
+  server CPU per request: Litmus $cpu_rl µs, reference $cpu_rr µs
 signups ($conns conns)      $sig_l/s vs SQLite ceiling $sig_c inserts/s   ratio $r_sig  (target >= 0.4: $(verdict "$r_sig" 0.4 ">="))
   mean writes per commit during the signup runs: $mean_batch
 GET / p99 at $lat_rate/s (half of $new_l/s, paced wrk, $pc conns)   $lat_p99 ms  (target <= 10: $(verdict "$lat_p99" 10 "<="))
+  the reference at the same pace: p99 $ref_p99 ms (what the machine itself adds)
 Litmus peak RSS (VmHWM)  $peak_mb MB  (target <= 128: $(verdict "$peak_mb" 128 "<="))
 acknowledged signups     $total_acked, stored $stored after SIGKILL; exact check: $xa logged, $missing missing  ($( ((lost == 0)) && echo "every one kept: met" || echo "LOST SOME: MISSED"))
 
-runs: new ${ln[*]} | ref ${rn[*]} | returning ${lr[*]} | ref ${rr[*]} | signups ${sl[*]} | ceiling ${sc[*]} | p99 ${p99[*]}
+runs: new ${ln[*]} | ref ${rn[*]} | returning ${lr[*]} | ref ${rr[*]} | signups ${sl[*]} | ceiling ${sc[*]} | p99 ${p99[*]} | ref p99 ${rp99[*]}
 EOF
 ((lost == 0)) || exit 1
