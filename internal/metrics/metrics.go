@@ -96,6 +96,11 @@ func New(version, revision string) *Metrics {
 	for _, r := range []string{"ok", "error"} {
 		m.PageReloads.WithLabelValues(r)
 	}
+	// The answers every healthy server gives, at zero, so the latency histogram exists (and
+	// rules and `promtool check metrics` see it) before the first request.
+	for _, l := range [][3]string{{"page", "GET", "200"}, {"thanks", "GET", "200"}, {"healthz", "GET", "200"}, {"static", "GET", "200"}, {"signup", "POST", "303"}} {
+		m.HTTPDuration.WithLabelValues(l[0], l[1], l[2])
+	}
 	return m
 }
 

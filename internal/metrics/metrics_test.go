@@ -43,7 +43,7 @@ func TestHandlerExposesBuildInfo(t *testing.T) {
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
-	for _, want := range []string{`litmus_build_info{goversion="go`, `revision="abc123",version="0.1.0"} 1`, "go_goroutines", "process_cpu_seconds_total"} {
+	for _, want := range []string{`litmus_http_request_duration_seconds_count{code="200",method="GET",route="page"} 0`, `litmus_build_info{goversion="go`, `revision="abc123",version="0.1.0"} 1`, "go_goroutines", "process_cpu_seconds_total"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
