@@ -50,6 +50,9 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the landing pages (the default command)", runServe},
 		{"check", "validate page files and report every problem with file and line", runCheck},
+		{"results", "print each page's numbers and verdict (the admin's, without the server)", runResults},
+		{"export", "write a page's signups as CSV or JSON lines to standard output", runExport},
+		{"forget", "erase every signup of an email address (an erasure request)", runForget},
 		{"backup", "copy the database to a file while the server runs", runBackup},
 		{"restore", "put a backup back in place of the database (server stopped)", runRestore},
 		{"version", "print the version", runVersion},

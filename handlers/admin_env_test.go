@@ -102,21 +102,24 @@ func (e *env) traffic(slug string, n int, days float64, rates map[string]float64
 	step := time.Duration(days * float64(24*time.Hour) / float64(n))
 	signed := map[string]int{}
 	for i := range n {
-		resp, body := e.get("/"+slug+query, headers...)
+		// Visitor ids from the seeded generator: the same run assigns the same variants.
+		var raw [16]byte
+		for j := range raw {
+			raw[j] = byte(rng.UintN(256))
+		}
+		cookie := base64.RawURLEncoding.EncodeToString(raw[:])
+		resp, body := e.get("/"+slug+query, append([]string{"Cookie", VisitorCookie + "=" + cookie}, headers...)...)
 		if resp.StatusCode != 200 {
 			e.t.Fatalf("visit %d = %d", i, resp.StatusCode)
-		}
-		var cookie string
-		for _, c := range resp.Cookies() {
-			if c.Name == VisitorCookie {
-				cookie = c.Value
-			}
 		}
 		token := tokenIn(e.t, body)
 		variant := ent.Page.Variants[assign.Bucket(slug, cookie, ent.Weights)].ID
 		if rng.Float64() < rates[variant] {
 			e.advance(5 * time.Second)
-			form := validForm(token, "person"+strconv.FormatUint(seed, 10)+"-"+strconv.Itoa(i)+"@example.com")
+			name := firstNames[rng.IntN(len(firstNames))]
+			form := validForm(token, strings.ToLower(name)+"."+strconv.FormatUint(seed, 10)+strconv.Itoa(i)+"@example.com")
+			form.Set("first_name", name)
+			form.Set("work", kindsOfWork[rng.IntN(len(kindsOfWork))])
 			if resp, body := e.post("/"+slug+"/signup", cookie, form); resp.StatusCode != 303 {
 				e.t.Fatalf("signup %d = %d:\n%s", i, resp.StatusCode, clipBody(body))
 			}
@@ -127,6 +130,11 @@ func (e *env) traffic(slug string, n int, days float64, rates map[string]float64
 	e.flush()
 	return signed
 }
+
+var (
+	firstNames  = []string{"Ada", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Alan", "Radia", "Tim", "Hedy"}
+	kindsOfWork = []string{"Design", "Development", "Writing", "Marketing", "Consulting", "Something else"}
+)
 
 // variantOf reads the variant a form token was signed for (its payload is base64url of
 // "v1|page|phase|variant|visitor|time").

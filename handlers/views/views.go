@@ -130,6 +130,7 @@ var funcs = template.FuncMap{
 	"when":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
 	"day":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 	"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"isoDay":   isoDay,
 	"days":     func(d float64) string { return results.Days(d) },
 	"progress": func(have, want float64) float64 { return min(have, want) },
 	"source":   sourceLabel,
@@ -163,6 +164,15 @@ func toFloat(n any) float64 {
 		return v
 	}
 	panic(fmt.Sprintf("views: float of %T", n))
+}
+
+// isoDay writes a YYYY-MM-DD day as people read it: "25 Nov 2026".
+func isoDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("2 Jan 2006")
 }
 
 // badgeClass is the CSS class of a verdict badge.
