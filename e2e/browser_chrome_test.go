@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/litmuslabs/litmus/internal/assign"
 )
 
 // The browser tests drive Debian's Chromium through the DevTools protocol (chromedp): the
@@ -224,6 +226,22 @@ func (tab *Tab) ClickAndWaitForPage(sel string) {
 	}
 }
 
+// visitorCookie is handlers.VisitorCookie, the first-party cookie that keeps a visitor on
+// their variant.
+const visitorCookie = "litmus_vid"
+
+// ReturnAs makes the tab a returning visitor who was given the variant at index variant of
+// page (whose variants have the given weights): the same pitch on every run, so screenshots
+// change only when the theme does.
+func (tab *Tab) ReturnAs(s *Server, page string, weights []int, variant int) {
+	tab.t.Helper()
+	id := ""
+	for id == "" || assign.Bucket(page, id, weights) != variant {
+		id = assign.NewVisitorID()
+	}
+	tab.Do(call(network.SetCookie, network.SetCookieParams{Name: visitorCookie, Value: id, URL: s.URL + "/"}))
+}
+
 // Path is the path of the page the tab shows, like "/chaser/thanks".
 func (tab *Tab) Path() string {
 	tab.t.Helper()
@@ -284,15 +302,15 @@ func (tab *Tab) Screenshot(name string) {
 	}
 	ctx, cancel := context.WithTimeout(tab.ctx, browserTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		tab.t.Fatalf("browser: screenshot %s: %v", name, err)
 	}
 	path := filepath.Join("..", "docs", name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		tab.t.Fatal(err)
 	}
-	tab.t.Logf("wrote %s (%d KiB)", path, len(png)>>10)
+	tab.t.Logf("wrote %s (%d KiB)", path, len(shot)>>10)
 }
 
 // jsString quotes s as a JavaScript string literal (JSON escapes U+2028 and U+2029 too).
