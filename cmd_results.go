@@ -154,13 +154,19 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 		if v.Control {
 			name += " (control)"
 		}
-		row := []string{name, results.Count(v.Visitors), results.Count(v.Signups), results.Percent(v.Rate), results.Range(v.CILow, v.CIHigh)}
+		row := []string{name, results.Count(v.Visitors), results.Count(v.Signups), "–", ""}
+		if v.Visitors > 0 {
+			row[3], row[4] = results.Percent(v.Rate), results.Range(v.CILow, v.CIHigh)
+		}
 		if r.Trustworthy {
-			row = append(row, comparisonCells(v)...)
+			row = append(row, comparisonCells(v, r.Variants[0].Visitors > 0)...)
 		}
 		rows = append(rows, row)
 	}
-	total := []string{"all variants", results.Count(r.Verdict.Visitors), results.Count(r.Verdict.Signups), results.Percent(r.Verdict.Rate), ""}
+	total := []string{"all variants", results.Count(r.Verdict.Visitors), results.Count(r.Verdict.Signups), "–", ""}
+	if r.Verdict.Visitors > 0 {
+		total[3] = results.Percent(r.Verdict.Rate)
+	}
 	rows = append(rows, total)
 	writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true, 5: true, 7: true, 8: true})
 	fmt.Fprintln(w)
@@ -179,10 +185,11 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 }
 
 // comparisonCells are a variant's lift, its range, the corrected p-value and the chance it
-// beats the control; dashes for the control and for numbers that do not exist.
-func comparisonCells(v stats.VariantReport) []string {
+// beats the control; dashes for the control, for numbers that do not exist, and when either
+// side has no visitors (a p-value of 1 then says nothing).
+func comparisonCells(v stats.VariantReport, controlSeen bool) []string {
 	cells := []string{"–", "", "–", "–"}
-	if v.Control {
+	if v.Control || v.Visitors == 0 || !controlSeen {
 		return cells
 	}
 	if v.Lift != nil {

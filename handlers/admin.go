@@ -58,15 +58,19 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	}
 	slug := e.Page.Slug
 	today := r.GeneratedAt.Format(time.DateOnly)
+	daily := r.Daily
+	if r.Verdict.Visitors == 0 {
+		daily = nil // a flat line at zero says less than "no visitors yet"
+	}
 	v := views.Page{
 		Layout:     a.layout(e.Page.Title),
 		R:          r,
 		URL:        "/" + slug,
 		CSVURL:     "/admin/pages/" + slug + "/signups.csv",
 		FieldNames: results.FieldNames(e.Page),
-		VisitorsChart: views.NewChart("chart-visitors", "Visitors per day", "visitors", r.Daily, today,
+		VisitorsChart: views.NewChart("chart-visitors", "Visitors per day", "visitors", daily, today,
 			func(d results.DayVariant) int64 { return d.Visitors }),
-		SignupsChart: views.NewChart("chart-signups", "Signups per day", "signups", r.Daily, today,
+		SignupsChart: views.NewChart("chart-signups", "Signups per day", "signups", daily, today,
 			func(d results.DayVariant) int64 { return d.Signups }),
 	}
 	for i, variant := range e.Page.Variants {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -164,6 +165,11 @@ func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) 
 	}
 	if resp, _ := e.get("/taxpot"); resp.StatusCode != 404 {
 		t.Errorf("/taxpot after reloading a directory without it = %d, want 404", resp.StatusCode)
+	}
+	// A new pitch after a visitor came is a new test; the old one is listed with its numbers.
+	text = visibleText(e.adminGet("/admin/pages/chaser"))
+	if !strings.Contains(text, "Earlier test phases") || !regexp.MustCompile(`Rate 1 \d+ \w+ \d{4} – \d+ \w+ \d{4} 1 0 0%`).MatchString(text) {
+		t.Errorf("the earlier phase is not listed with its visitor:\n%s", text)
 	}
 }
 

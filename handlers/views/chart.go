@@ -83,7 +83,7 @@ func NewChart(id, title, noun string, days []results.Day, today string, value fu
 		Today: len(days) > 1 && days[len(days)-1].Date == today,
 	}
 	if len(days) == 0 {
-		c.Description = "No days to show yet."
+		c.Description = "No visitors yet."
 		return c
 	}
 	var peak int64

@@ -64,7 +64,7 @@ func TestChartOfOneDayIsADot(t *testing.T) {
 		t.Errorf("dot label %q", c.Series[1].Dots[0].Label)
 	}
 	empty := NewChart("c", "Signups per day", "signups", nil, "2026-03-02", visitors)
-	if len(empty.Series) != 0 || empty.Description != "No days to show yet." {
+	if len(empty.Series) != 0 || empty.Description != "No visitors yet." {
 		t.Errorf("no days: %+v", empty)
 	}
 }
