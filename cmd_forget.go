@@ -34,12 +34,7 @@ func runForget(ctx context.Context, args []string, getenv func(string) string, s
 	if len(raw) > 254 {
 		return fmt.Errorf("that is %d characters; no email address is longer than 254: check what was pasted", len(raw))
 	}
-	// As signups store it (the form normalises it the same way); the store then compares
-	// without ASCII case. An address the form would refuse is looked up as typed.
-	addr := raw
-	if norm, err := email.Normalize(raw); err == nil {
-		addr = norm
-	}
+	addr := email.Lookup(raw) // as the form stored it; the store ignores ASCII case
 	st, err := openExistingDB(cfg.DB)
 	if err != nil {
 		return err

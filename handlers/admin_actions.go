@@ -25,7 +25,7 @@ func (a *admin) handleForget(c *fiber.Ctx) error {
 		return a.notice(c, fiber.StatusUnprocessableEntity, false, "Nothing was erased",
 			"That is longer than any email address can be (254 characters). Check what was pasted.", nil)
 	}
-	addr := forgetAddress(raw)
+	addr := email.Lookup(raw)
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
 	n, err := a.Store.ForgetEmail(ctx, addr)
@@ -40,16 +40,6 @@ func (a *admin) handleForget(c *fiber.Ctx) error {
 	return a.notice(c, fiber.StatusOK, true, "Signups erased",
 		fmt.Sprintf("Erased %s of %s from every page. Backups made before now still hold them: delete or re-make those too.",
 			plural(n, "signup", "signups"), addr), nil)
-}
-
-// forgetAddress is the address as signups store it (normalised like the signup form
-// does), so "Ada@Example.COM " finds "Ada@example.com". The store compares without ASCII
-// case. An address the form would refuse is looked up as typed: it may predate a rule.
-func forgetAddress(raw string) string {
-	if addr, err := email.Normalize(raw); err == nil {
-		return addr
-	}
-	return raw
 }
 
 // handleReload serves POST /admin/reload: read the page files again. On a mistake in them

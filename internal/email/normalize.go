@@ -97,3 +97,13 @@ func normalizeLocal(local string) (string, Rule) {
 	}
 	return local, ""
 }
+
+// Lookup returns the form in which a signup form would have stored raw, for finding a
+// person's signups (erasure requests): the normalised address when raw is valid, else raw
+// trimmed, so an address the form would refuse today is still looked up as typed.
+func Lookup(raw string) string {
+	if addr, err := Normalize(raw); err == nil {
+		return addr
+	}
+	return strings.TrimSpace(raw)
+}
