@@ -21,7 +21,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		"admin's download; or, with --format json, one JSON object per line (NDJSON).\n"+
 		"Without --page it exports the only page, or the only page with signups.\n"+
 		"Example: litmus export --page chaser > chaser-signups.csv", stderr)
-	cfg, err := config.Register(fs, config.ScopeDB, getenv)
+	cfg, err := config.Register(fs, config.ScopeResults, getenv)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "litmus export: --format %q: want csv or json\n", *format)
 		return errUsage
 	}
-	if err := cfg.Validate(config.ScopeDB); err != nil {
+	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
 	ps, err := loadPages(cfg.Pages)

@@ -29,7 +29,7 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		"the split check and the verdict against the pass bar: the numbers of /admin, without the server.\n"+
 		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has.\n"+
 		"--json prints what the API answers: GET /api/v1/pages, or with --page GET /api/v1/pages/SLUG/results (docs/api.md).", stderr)
-	cfg, err := config.Register(fs, config.ScopeDB, getenv)
+	cfg, err := config.Register(fs, config.ScopeResults, getenv)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintf(stderr, "litmus results: unexpected argument %q (to choose a page, use --page %s)\n", fs.Arg(0), fs.Arg(0))
 		return errUsage
 	}
-	if err := cfg.Validate(config.ScopeDB); err != nil {
+	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
 	ps, err := loadPages(cfg.Pages)

@@ -35,7 +35,7 @@ type Config struct {
 var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_ADDR", ":8080", "public address (PORT is used when LITMUS_ADDR is unset)"},
 	{"LITMUS_METRICS_ADDR", ":9091", "Prometheus metrics address; never the public port"},
-	{"LITMUS_DB", "data/litmus.db", "SQLite database file (created if missing)"},
+	{"LITMUS_DB", "data/litmus.db", "SQLite database file (serve creates it if missing)"},
 	{"LITMUS_PAGES", "", "directory of page files (default: the built-in example pages)"},
 	{"LITMUS_TEMPLATES", "", "directory of template overrides (default: the built-in theme)"},
 	{"LITMUS_ADMIN_PASSWORD", "", "password of user admin for /admin and /api (default: a random one, printed at start)"},
@@ -49,11 +49,12 @@ var Env = []struct{ Name, Default, Usage string }{
 // Scope selects which flags a subcommand registers.
 type Scope int
 
-// Scopes: serving needs everything; the offline commands need only the database or pages.
+// Scopes: serving needs everything; the offline commands need only what they read.
 const (
-	ScopeServe Scope = iota
-	ScopeDB          // results, export, backup, restore, forget
-	ScopePages       // check
+	ScopeServe   Scope = iota
+	ScopeResults       // results, export: the database and the page files (variants, pass bar, fields)
+	ScopeDB            // backup, restore, forget: the database only
+	ScopePages         // check
 )
 
 // Register defines the flags for scope on fs, with defaults from getenv, and returns the
@@ -106,7 +107,7 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		}
 		fs.StringVar(&c.Addr, "addr", addr, usage("LITMUS_ADDR"))
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", env("LITMUS_METRICS_ADDR"), usage("LITMUS_METRICS_ADDR"))
-		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
+		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), "SQLite database file, created if missing [$LITMUS_DB]")
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))
 		fs.StringVar(&c.Templates, "templates", env("LITMUS_TEMPLATES"), usage("LITMUS_TEMPLATES"))
 		c.AdminPassword = getenv("LITMUS_ADMIN_PASSWORD") // not a flag: flags show up in `ps`
@@ -116,9 +117,11 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("LITMUS_TRUST_PROXY"), usage("LITMUS_TRUST_PROXY"))
 		fs.StringVar(&c.LogFormat, "log-format", env("LITMUS_LOG_FORMAT"), usage("LITMUS_LOG_FORMAT"))
 		fs.BoolVar(&c.Watch, "watch", false, "reload page files when they change (for local editing)")
-	case ScopeDB:
+	case ScopeResults:
 		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))
+	case ScopeDB:
+		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
 	case ScopePages:
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))
 	}
