@@ -36,6 +36,7 @@ func TestBrowser(t *testing.T) {
 		{"the dashboard draws its chart", testDashboardChart},
 		{"the accessibility check catches a broken page", testAccessibilityCheckCatchesMistakes},
 		{"a template override from LITMUS_TEMPLATES is used", testTemplateOverride},
+		{"error pages and a founder's preview are accessible too", testErrorAndPreviewPages},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel() // each has its own server and tab; waiting out the form's time trap overlaps
@@ -85,6 +86,7 @@ func testDesktopSignupWithScript(t *testing.T, b *Browser) {
 	tab.ReturnAs(s, "chaser", chaserWeights, chaserControl)
 	tab.Open(s.URL + "/")
 	tab.CheckAccessibility("the landing page on a desktop")
+	tab.CheckContrastOnWash("the landing page")
 	tab.Screenshot("page-desktop")
 
 	fillChaserForm(tab, "ada.desktop@example.com")
@@ -116,6 +118,7 @@ func testDesktopSignupWithScript(t *testing.T, b *Browser) {
 		t.Errorf("share link goes to %q, want the landing page %q", got, s.URL+"/")
 	}
 	tab.CheckAccessibility("the thank-you page")
+	tab.CheckContrastOnWash("the thank-you page")
 	tab.Screenshot("thanks")
 }
 
@@ -369,6 +372,7 @@ func testBrandedPage(t *testing.T, b *Browser) {
 		t.Errorf("cumulative layout shift while loading = %.4f, want 0", shift)
 	}
 	tab.CheckAccessibility("a branded page with a logo")
+	tab.CheckContrastOnWash("a branded page")
 
 	// The thank-you page without a [thanks] section is honest that the product isn't built.
 	tab.Open(s.URL + "/brewlog/thanks")
@@ -382,6 +386,28 @@ func testBrandedPage(t *testing.T, b *Browser) {
 		t.Errorf("%d share links on a page without share_text, want none", n)
 	}
 	tab.CheckAccessibility("the default thank-you page with a logo")
+}
+
+func testErrorAndPreviewPages(t *testing.T, b *Browser) {
+	s := StartServer(t)
+	tab := b.NewTab(t, Phone)
+	tab.Open(s.URL + "/no-such-page")
+	if got := tab.Text("h1"); got == "" || tab.Count("h1") != 1 {
+		t.Errorf("the 404 page has %d headings (%q), want one", tab.Count("h1"), got)
+	}
+	if tab.Count(`a[href="/"]`) != 1 {
+		t.Error("the 404 page offers no way back to the start page")
+	}
+	tab.CheckAccessibility("the 404 page")
+
+	tab.Open(s.URL + "/chaser?variant=paid-on-time")
+	if got := tab.Text(".preview-banner"); !strings.Contains(got, "not counted") {
+		t.Errorf("the preview does not say it is not counted: %q", got)
+	}
+	if !Eval[bool](tab, `document.querySelector("`+submit+`").disabled`) {
+		t.Error("the preview's form can be sent")
+	}
+	tab.CheckAccessibility("a founder's preview of a variant")
 }
 
 func testThanksPageBrandColour(t *testing.T, b *Browser) {
