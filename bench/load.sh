@@ -22,7 +22,9 @@
 #   BENCH_DURATION (10, seconds per run), BENCH_RUNS (3), BENCH_CONNECTIONS (64),
 #   BENCH_THREADS (2, wrk threads), BENCH_PORT (18080: Litmus; +1 reference; +11 metrics),
 #   BENCH_TMPDIR (/var/tmp: must be on the disk to measure, not tmpfs), BENCH_KEEP=1 keeps
-#   the temporary directory (databases, wrk outputs, logs).
+#   the temporary directory (databases, wrk outputs, logs), BENCH_NICE (unset; e.g. -10 as
+#   root: run the servers, wrk and the ceiling at that priority on a machine shared with
+#   other work).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,6 +39,13 @@ ref_url="http://127.0.0.1:$((port + 1))"
 metrics_url="http://127.0.0.1:$((port + 11))/metrics"
 agent='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36'
 tokens=256 # forms fetched before the signup runs
+# BENCH_NICE (e.g. -10, as root) runs the servers, wrk and the ceiling at that priority, so
+# that other work on a shared machine disturbs the figures less.
+prio=()
+if [[ -n ${BENCH_NICE:-} ]]; then
+	[[ $BENCH_NICE =~ ^-?[0-9]+$ ]] || { echo "load.sh: BENCH_NICE must be a number such as -10" >&2; exit 1; }
+	prio=(nice -n "$BENCH_NICE")
+fi
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "load.sh: $*"; exit 1; }
@@ -100,6 +109,17 @@ p99_ms() {
 }
 # metric sums the values of a Prometheus series (name and labels as printed) at the metrics port.
 metric() { curl -fsS "$metrics_url" | awk -v m="$1" '$1 == m {s += $2} END {printf "%.6f", s}'; }
+# page_hist prints "le count" lines of Litmus's own duration histogram for GET / answered 200.
+page_hist() {
+	curl -fsS "$metrics_url" | awk '/^litmus_http_request_duration_seconds_bucket\{/ && /route="page"/ && /method="GET"/ && /code="200"/ {
+		match($0, /le="[^"]*"/); print substr($0, RSTART + 4, RLENGTH - 5), $2}'
+}
+# hist_p99 prints the upper bound (ms) of the bucket holding the 99th percentile between two
+# page_hist snapshots.
+hist_p99() {
+	paste "$1" "$2" | awk '{le[NR] = $1; n[NR] = $4 - $2} END {for (i = 1; i <= NR; i++) if (n[i] >= 0.99 * n[NR]) {
+		print (le[i] == "+Inf" ? "inf" : le[i] * 1000); exit}}'
+}
 # get_vid prints the litmus_vid cookie Litmus sets for a new visitor; the page goes to $2.
 get_vid() {
 	curl -fsS -A "$agent" -D "$work/headers" -o "$1" "$litmus_url/"
@@ -116,11 +136,11 @@ say "building in $work"
 say "starting Litmus on $litmus_url"
 LITMUS_DB="$work/litmus.db" LITMUS_ADDR="127.0.0.1:$port" LITMUS_METRICS_ADDR="127.0.0.1:$((port + 11))" \
 	LITMUS_SIGNUP_LIMIT=0 LITMUS_SIGNUP_GLOBAL_LIMIT=0 LITMUS_ADMIN_PASSWORD="load-test-$RANDOM-$RANDOM-$RANDOM" \
-	"$work/litmus" >"$work/litmus.log" 2>&1 &
+	"${prio[@]}" "$work/litmus" >"$work/litmus.log" 2>&1 &
 litmus_pid=$!
 pids+=("$litmus_pid")
 wait_up "$litmus_url/healthz" "$work/litmus.log"
-"$work/reference" -from "$litmus_url/" -addr "127.0.0.1:$((port + 1))" >"$work/reference.log" 2>&1 &
+"${prio[@]}" "$work/reference" -from "$litmus_url/" -addr "127.0.0.1:$((port + 1))" >"$work/reference.log" 2>&1 &
 ref_pid=$!
 pids+=("$ref_pid")
 wait_up "$ref_url/" "$work/reference.log"
@@ -142,7 +162,7 @@ wrk_get() {
 	local -a cookie=()
 	[[ -z $4 ]] || cookie=(-H "Cookie: litmus_vid=$4")
 	t0=$(ticks "$2")
-	wrk -t"$threads" -c"$conns" -d"${duration}s" -H "User-Agent: $agent" "${cookie[@]}" "$3/" >"$out"
+	"${prio[@]}" wrk -t"$threads" -c"$conns" -d"${duration}s" -H "User-Agent: $agent" "${cookie[@]}" "$3/" >"$out"
 	t1=$(ticks "$2")
 	r=$(rate "$out")
 	n=$(awk '/requests in/ {print $1}' "$out")
@@ -150,8 +170,8 @@ wrk_get() {
 }
 
 say "warming up"
-wrk -t"$threads" -c"$conns" -d2s -H "User-Agent: $agent" "$litmus_url/" >/dev/null
-wrk -t"$threads" -c"$conns" -d2s -H "User-Agent: $agent" "$ref_url/" >/dev/null
+"${prio[@]}" wrk -t"$threads" -c"$conns" -d2s -H "User-Agent: $agent" "$litmus_url/" >/dev/null
+"${prio[@]}" wrk -t"$threads" -c"$conns" -d2s -H "User-Agent: $agent" "$ref_url/" >/dev/null
 
 declare -a ln lr rn rr lnc lrc rnc rrc
 for i in $(seq "$runs"); do
@@ -186,12 +206,12 @@ items0=$(metric litmus_db_commit_items_sum) commits0=$(metric litmus_db_commit_i
 for i in $(seq "$runs"); do
 	say "signups run $i of $runs ($conns connections), then SQLite's ceiling"
 	out="$work/signup-$i.txt"
-	wrk -t"$threads" -c"$conns" -d"${duration}s" -s "$here/signup.lua" "$litmus_url" -- "$work/tokens.txt" "$i" >"$out"
+	"${prio[@]}" wrk -t"$threads" -c"$conns" -d"${duration}s" -s "$here/signup.lua" "$litmus_url" -- "$work/tokens.txt" "$i" >"$out"
 	sl+=("$(rate "$out" allow-3xx)")
 	read -r a r b < <(awk '/^signups:/ {print $3, $5, $7}' "$out") || die "no signup summary in $out"
 	((r == 0)) || { cat "$out" >&2; die "$r signups were refused (not 303 to the thanks page)"; }
 	acked+=("$a") built+=("$b")
-	"$work/sqliteceiling" -db "$work/ceiling-$i.db" -producers "$conns" -duration "${duration}s" >"$work/ceiling-$i.txt"
+	"${prio[@]}" "$work/sqliteceiling" -db "$work/ceiling-$i.db" -producers "$conns" -duration "${duration}s" >"$work/ceiling-$i.txt"
 	sc+=("$(awk '{print $2}' "$work/ceiling-$i.txt")")
 	say "  Litmus ${sl[-1]} signups/s ($a acknowledged); SQLite ceiling ${sc[-1]} inserts/s ($(cat "$work/ceiling-$i.txt"))"
 done
@@ -201,7 +221,7 @@ mean_batch=$(awk -v a="$items0" -v b="$items1" -v c="$commits0" -v d="$commits1"
 
 say "exact check run: one connection per wrk thread, every acknowledged email logged (5s)"
 out="$work/signup-x.txt"
-wrk -t"$conns" -c"$conns" -d5s -s "$here/signup.lua" "$litmus_url" -- "$work/tokens.txt" x "$work" >"$out"
+"${prio[@]}" wrk -t"$conns" -c"$conns" -d5s -s "$here/signup.lua" "$litmus_url" -- "$work/tokens.txt" x "$work" >"$out"
 rate "$out" allow-3xx >/dev/null
 read -r xa xr xb < <(awk '/^signups:/ {print $3, $5, $7}' "$out") || die "no signup summary in $out"
 ((xr == 0)) || { cat "$out" >&2; die "$xr signups were refused in the exact check run"; }
@@ -209,22 +229,25 @@ read -r xa xr xb < <(awk '/^signups:/ {print $3, $5, $7}' "$out") || die "no sig
 half=$(awk -v r="$new_l" 'BEGIN {printf "%d", r / 2}')
 pause=10 # ms between a connection's requests
 pc=$(awk -v t="$half" -v p="$pause" 'BEGIN {c = int(t * p / 1000 + 0.5); print (c < 2 ? 2 : c)}')
-wrk -t"$threads" -c"$pc" -d3s --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$litmus_url/" -- "$pause" >"$work/paced-calibrate.txt"
+"${prio[@]}" wrk -t"$threads" -c"$pc" -d3s --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$litmus_url/" -- "$pause" >"$work/paced-calibrate.txt"
 got=$(rate "$work/paced-calibrate.txt")
 pc=$(awk -v c="$pc" -v t="$half" -v g="$got" 'BEGIN {c = int(c * t / g + 0.5); print (c < 2 ? 2 : c)}')
 declare -a p99 prate rp99
+page_hist >"$work/hist-before"
 for i in $(seq "$runs"); do
 	say "GET / latency run $i of $runs at about $half/s ($pc connections, ${pause}ms pause each), Litmus then the reference"
 	out="$work/paced-$i.txt"
-	wrk -t"$threads" -c"$pc" -d"${duration}s" --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$litmus_url/" -- "$pause" >"$out"
+	"${prio[@]}" wrk -t"$threads" -c"$pc" -d"${duration}s" --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$litmus_url/" -- "$pause" >"$out"
 	prate+=("$(rate "$out")")
 	p99+=("$(p99_ms "$out")")
 	out="$work/paced-reference-$i.txt"
-	wrk -t"$threads" -c"$pc" -d"${duration}s" --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$ref_url/" -- "$pause" >"$out"
+	"${prio[@]}" wrk -t"$threads" -c"$pc" -d"${duration}s" --latency -s "$here/paced.lua" -H "User-Agent: $agent" "$ref_url/" -- "$pause" >"$out"
 	rp99+=("$(p99_ms "$out")")
 	say "  Litmus ${prate[-1]}/s, p99 ${p99[-1]} ms; reference at the same pace: p99 ${rp99[-1]} ms"
 done
 lat_rate=$(median "${prate[@]}") lat_p99=$(median "${p99[@]}") ref_p99=$(median "${rp99[@]}")
+page_hist >"$work/hist-after"
+server_p99=$(hist_p99 "$work/hist-before" "$work/hist-after")
 
 peak_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$litmus_pid/status")
 kill -KILL "$litmus_pid"
@@ -263,7 +286,7 @@ peak_mb=$(awk -v k="$peak_kb" 'BEGIN {printf "%.1f", k / 1024}')
 cat <<EOF
 
 Litmus load test: $(nproc) cores, $runs runs of ${duration}s, medians; wrk $threads threads on the same machine
-commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%MZ); load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg)
+commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), nice ${BENCH_NICE:-0}, $(date -u +%Y-%m-%dT%H:%MZ); load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg)
 
 GET / new visitors      $new_l/s vs reference $new_r/s   ratio $r_new  (target >= 0.6: $(verdict "$r_new" 0.6 ">="))
   server CPU per request: Litmus $cpu_nl µs, reference $cpu_nr µs
@@ -273,6 +296,7 @@ signups ($conns conns)      $sig_l/s vs SQLite ceiling $sig_c inserts/s   ratio 
   mean writes per commit during the signup runs: $mean_batch
 GET / p99 at $lat_rate/s (half of $new_l/s, paced wrk, $pc conns)   $lat_p99 ms  (target <= 10: $(verdict "$lat_p99" 10 "<="))
   the reference at the same pace: p99 $ref_p99 ms (what the machine itself adds)
+  Litmus's own handler time (litmus_http_request_duration_seconds): 99% within ${server_p99} ms
 Litmus peak RSS (VmHWM)  $peak_mb MB  (target <= 128: $(verdict "$peak_mb" 128 "<="))
 acknowledged signups     $total_acked, stored $stored after SIGKILL; exact check: $xa logged, $missing missing  ($( ((lost == 0)) && echo "every one kept: met" || echo "LOST SOME: MISSED"))
 
