@@ -410,13 +410,9 @@ func testErrorAndPreviewPages(t *testing.T, b *Browser) {
 	tab.CheckAccessibility("a founder's preview of a variant")
 }
 
+// testThanksPageBrandColour: the thank-you page is sent with its page's own policy, which
+// allows the brand colour's <style> block (the site-wide default would block it).
 func testThanksPageBrandColour(t *testing.T, b *Browser) {
-	// Known bug: handlers/misc.go handleThanks sends the thank-you page without the page's
-	// own Content-Security-Policy (e.Prepared.CSP), so the strict default policy blocks the
-	// brand colour's <style> block (and a logo from another site). Remove this skip with the
-	// one-line fix: c.Set("Content-Security-Policy", e.Prepared.CSP).
-	t.Skip("known bug: the thank-you page is sent without its page's Content-Security-Policy (handlers/misc.go handleThanks)")
-
 	s := StartServer(t, WithEnv("LITMUS_PAGES", pagesDir(t, map[string]string{"brewlog.toml": brandedPage})))
 	tab := b.NewTab(t, Desktop)
 	tab.Open(s.URL + "/brewlog/thanks")

@@ -31,6 +31,7 @@ func (s *server) handleThanks(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set("Content-Security-Policy", e.Prepared.CSP) // its brand-colour style and logo
 	c.Set("X-Robots-Tag", "noindex")
 	return c.Send(e.Prepared.Thanks)
 }
