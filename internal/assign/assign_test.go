@@ -1,9 +1,11 @@
 package assign
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"testing"
+	"time"
 )
 
 // TestBucketGoldenVectors freezes the mapping. If this test fails, returning visitors would
@@ -78,6 +80,19 @@ func TestBucketIsStickyAndPageSpecific(t *testing.T) {
 	}
 }
 
+// TestVisitorIDsSortByCreationTime: ids made later sort after ids made earlier (byte order
+// of the decoded id), which is what keeps the store's inserts local.
+func TestVisitorIDsSortByCreationTime(t *testing.T) {
+	first := NewVisitorID()
+	time.Sleep(2 * time.Millisecond)
+	second := NewVisitorID()
+	a, _ := base64.RawURLEncoding.DecodeString(first)
+	b, _ := base64.RawURLEncoding.DecodeString(second)
+	if string(a[:6]) >= string(b[:6]) {
+		t.Errorf("id made later (%x) does not sort after the earlier one (%x)", b[:6], a[:6])
+	}
+}
+
 func TestVisitorIDs(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
@@ -101,5 +116,18 @@ func BenchmarkBucket(b *testing.B) {
 	w := []int{50, 50}
 	for i := 0; i < b.N; i++ {
 		Bucket("launch", "q3Kx9_vY-2mZ8aB1cD4eFg", w)
+	}
+}
+
+// TestBurstOfNewIDsSplitsEvenly: ids made in the same millisecond share their first 6 bytes;
+// the split must still follow the weights (within 1 point over 100,000 ids, > 6 sigma).
+func TestBurstOfNewIDsSplitsEvenly(t *testing.T) {
+	const n = 100_000
+	counts := [2]int{}
+	for i := 0; i < n; i++ {
+		counts[Bucket("launch", NewVisitorID(), []int{50, 50})]++
+	}
+	if share := float64(counts[0]) / n; share < 0.49 || share > 0.51 {
+		t.Errorf("control got %.4f of a burst of new visitors, want 0.50 ± 0.01", share)
 	}
 }
