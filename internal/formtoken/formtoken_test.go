@@ -108,3 +108,34 @@ func FuzzCheck(f *testing.F) {
 }
 
 var b64 = base64.RawURLEncoding
+
+// TestConcurrentSigning: the pooled MAC states are never shared between goroutines.
+func TestConcurrentSigning(t *testing.T) {
+	s := NewSigner(key)
+	want := s.Sign(tok)
+	done := make(chan string, 64)
+	for i := 0; i < 64; i++ {
+		go func() {
+			for j := 0; j < 100; j++ {
+				if got := s.Sign(tok); got != want {
+					done <- got
+					return
+				}
+			}
+			done <- want
+		}()
+	}
+	for i := 0; i < 64; i++ {
+		if got := <-done; got != want {
+			t.Fatalf("concurrent Sign gave %q, want %q", got, want)
+		}
+	}
+}
+
+func BenchmarkSign(b *testing.B) {
+	s := NewSigner(key)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		s.Sign(tok)
+	}
+}
