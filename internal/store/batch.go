@@ -20,6 +20,7 @@ type batch struct {
 	filtered map[filteredKey]int64
 
 	events    []event    // hooks to call after the commit
+	exposed   []uint64   // fingerprints of the exposures in this batch, for the seen table
 	succeeded []*request // requests to answer after the commit
 	dropped   int64      // fire-and-forget writes the database refused
 	dropErr   error      // why, for the log
@@ -82,6 +83,7 @@ func (b *batch) reset() {
 	b.events = b.events[:0]
 	clear(b.succeeded)
 	b.succeeded = b.succeeded[:0]
+	b.exposed = b.exposed[:0]
 	b.dropped, b.dropErr = 0, nil
 }
 
@@ -183,6 +185,9 @@ func (b *batch) stmt(s *sql.Stmt) *sql.Stmt {
 func (b *batch) deliver() {
 	if b.dropped > 0 {
 		b.w.drops.add(b.dropped, "the database refused them", b.dropErr)
+	}
+	for _, fp := range b.exposed {
+		b.w.seen.add(fp)
 	}
 	hooks := b.w.hooks
 	for _, e := range b.events {

@@ -42,22 +42,28 @@ type Exposure struct {
 type exposureJob struct {
 	e   Exposure
 	day string
+	fp  uint64 // fingerprint in the seen-exposure table
 }
 
 func (*exposureJob) waits() bool { return false }
 
 // RecordExposure queues e for the writer and returns at once, unless the queue is full, in
 // which case it waits for room (backpressure). It is committed within about
-// Options.FlushInterval. An invalid exposure, or one sent after Close, is dropped and
-// counted in Dropped.
+// Options.FlushInterval. An exposure of a visitor already committed in that phase is not
+// queued at all (it would change nothing). An invalid exposure, or one sent after Close, is
+// dropped and counted in Dropped.
 func (s *Store) RecordExposure(e Exposure) {
 	if err := e.check(); err != nil {
 		s.drops.add(1, "invalid exposure", err)
 		return
 	}
+	fp := s.seen.fingerprint(e.PhaseID, e.VisitorID)
+	if s.seen.has(fp) {
+		return
+	}
 	e.At = orNow(e.At)
 	e.Source = e.Source.clipped()
-	if err := s.enqueue(context.Background(), &exposureJob{e: e, day: dayOf(e.At)}); err != nil {
+	if err := s.enqueue(context.Background(), &exposureJob{e: e, day: dayOf(e.At), fp: fp}); err != nil {
 		s.drops.add(1, "sent after Close", err)
 	}
 }
@@ -89,6 +95,7 @@ func (b *batch) applyExposure(j *exposureJob) error {
 	if err != nil {
 		return fmt.Errorf("record exposure: %w", err)
 	}
+	b.exposed = append(b.exposed, j.fp) // new or seen before: committed either way
 	n, err := res.RowsAffected()
 	if err != nil {
 		return fmt.Errorf("record exposure: %w", err)

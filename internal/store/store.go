@@ -71,6 +71,7 @@ type Store struct {
 	queue  chan job
 	writer *writer
 	drops  *dropCounter
+	seen   *seenExposures
 
 	closeOnce sync.Once
 	closeErr  error
@@ -97,7 +98,8 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s.queue = make(chan job, opts.QueueSize)
-	s.writer = newWriter(s.write, &s.ws, s.queue, s.drops, opts)
+	s.seen = newSeenExposures()
+	s.writer = newWriter(s.write, &s.ws, s.queue, s.drops, s.seen, opts)
 	go s.writer.run()
 	return s, nil
 }

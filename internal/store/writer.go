@@ -92,13 +92,15 @@ type writer struct {
 	maxBatch      int
 	hooks         Hooks
 	log           *slog.Logger
-	done          chan struct{} // closed when run returns
-	b             batch         // reused by every transaction
+	seen          *seenExposures // filled after each commit, read by RecordExposure
+	done          chan struct{}  // closed when run returns
+	b             batch          // reused by every transaction
 }
 
-func newWriter(db *sql.DB, ws *writeStmts, queue <-chan job, drops *dropCounter, opts Options) *writer {
+func newWriter(db *sql.DB, ws *writeStmts, queue <-chan job, drops *dropCounter, seen *seenExposures, opts Options) *writer {
 	w := &writer{
-		db: db, ws: ws, queue: queue, drops: drops,
+		seen: seen,
+		db:   db, ws: ws, queue: queue, drops: drops,
 		flushInterval: opts.FlushInterval, maxBatch: opts.MaxBatch,
 		hooks: opts.Hooks, log: opts.Logger,
 		done: make(chan struct{}),
