@@ -40,6 +40,9 @@ func BenchmarkGetPage(b *testing.B) {
 	})
 	b.Run("reference", func(b *testing.B) {
 		ref := do(b, l.client, get("/", ""))
+		if ref.status != fasthttp.StatusOK {
+			b.Fatalf("GET / = %d", ref.status)
+		}
 		benchGet(b, newClient(serve(b, referenceApp(ref))), "", func(response) error { return nil })
 	})
 }

@@ -281,11 +281,20 @@ stored=$(sqlite3 "$db" "SELECT count(*) FROM signups WHERE email LIKE '%@bench.e
 total_acked=$(( $(printf '%s+' "${acked[@]}")0 + xa ))
 
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "MISSED"}'; }
-r_new=$(ratio "$new_l" "$new_r") r_ret=$(ratio "$ret_l" "$ret_r") r_sig=$(ratio "$sig_l" "$sig_c")
+# Each ratio is the median of the runs' own ratios: Litmus and its yardstick ran back to back,
+# so a run's pair saw the same machine, which a ratio of two medians would not respect.
+paired() { # name of array A, name of array B: median of A[i] / B[i]
+	local -n a=$1 b=$2
+	local i out=()
+	for i in "${!a[@]}"; do out+=("$(ratio "${a[i]}" "${b[i]}")"); done
+	median "${out[@]}"
+}
+r_new=$(paired ln rn) r_ret=$(paired lr rr) r_sig=$(paired sl sc)
+r_new=$(printf '%.2f' "$r_new") r_ret=$(printf '%.2f' "$r_ret") r_sig=$(printf '%.2f' "$r_sig")
 peak_mb=$(awk -v k="$peak_kb" 'BEGIN {printf "%.1f", k / 1024}')
 cat <<EOF
 
-Litmus load test: $(nproc) cores, $runs runs of ${duration}s, medians; wrk $threads threads on the same machine
+Litmus load test: $(nproc) cores, $runs runs of ${duration}s; rates are medians, ratios the median of each run's ratio; wrk $threads threads on the same machine
 commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), nice ${BENCH_NICE:-0}, $(date -u +%Y-%m-%dT%H:%MZ); load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg)
 
 GET / new visitors      $new_l/s vs reference $new_r/s   ratio $r_new  (target >= 0.6: $(verdict "$r_new" 0.6 ">="))
