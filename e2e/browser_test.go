@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"github.com/litmuslabs/litmus/internal/email"
+	"github.com/litmuslabs/litmus/pages"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -50,12 +52,25 @@ func TestBrowser(t *testing.T) {
 // playing a person who reads before clicking, not a timing assertion.
 const timeTrap = 2100 * time.Millisecond
 
-// Text of the built-in chaser example (pages/examples/chaser.toml), the default page.
-const (
-	chaserThanksHeadline = "You're on the list — thank you!"
-	chaserShareText      = "I just joined the waitlist for Chaser — invoice reminders that chase late payments for you."
-	singleLabelMessage   = "The domain needs a dot, like example.com."
-)
+// Text of the built-in chaser example (pages/examples/chaser.toml), the default page, read
+// from the example itself so that editing its copy does not break these tests.
+var chaserThanksHeadline, chaserShareText = chaserThanks()
+
+// singleLabelMessage is what a visitor is told about an address like ada@example.
+var singleLabelMessage = email.RuleSingleLabel.Message()
+
+func chaserThanks() (headline, share string) {
+	ps, err := pages.LoadExamples()
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range ps {
+		if p.Slug == "chaser" {
+			return p.Thanks.Headline, p.Thanks.ShareText
+		}
+	}
+	panic("the built-in examples have no chaser page")
+}
 
 // fillChaserForm fills the default page's form the way a visitor does: types the email and
 // a first name, picks the kind of work, ticks the consent box.
