@@ -91,7 +91,7 @@ func swapVariant(raw string) string {
 }
 
 func (s *Signer) signRaw(payload string) string {
-	return b64.EncodeToString([]byte(payload)) + "." + b64.EncodeToString(s.mac([]byte(payload)))
+	return b64.EncodeToString([]byte(payload)) + "." + b64.EncodeToString(s.mac([]byte(payload), nil))
 }
 
 func FuzzCheck(f *testing.F) {
