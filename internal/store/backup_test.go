@@ -85,8 +85,8 @@ func TestBackupWhileSignupsFlowHoldsEveryAcknowledgedOne(t *testing.T) {
 	if missing > 0 {
 		t.Errorf("%d of %d signups acknowledged before Backup are missing from the copy", missing, len(before))
 	}
-	if v := queryInt(t, db, "PRAGMA user_version"); v != 1 {
-		t.Errorf("backup schema version = %d, want 1", v)
+	if v := queryInt(t, db, "PRAGMA user_version"); v != int64(store.SchemaVersion()) {
+		t.Errorf("backup schema version = %d, want %d", v, store.SchemaVersion())
 	}
 	checkFile(t, dest)
 }

@@ -103,3 +103,13 @@ func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
 	}
 	return v, nil
 }
+
+// SchemaVersion is the schema this build creates and reads: the number of the newest embedded
+// migration, kept in PRAGMA user_version of every database it has opened.
+func SchemaVersion() int {
+	list, err := loadMigrations()
+	if err != nil || len(list) == 0 {
+		return 0
+	}
+	return list[len(list)-1].version
+}

@@ -38,8 +38,8 @@ func TestVerifyDescribesAGoodBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Signups != 25 || info.Schema != 1 {
-		t.Errorf("Verify = %+v, want 25 signups at schema 1", info)
+	if info.Signups != 25 || info.Schema != store.SchemaVersion() {
+		t.Errorf("Verify = %+v, want 25 signups at schema %d", info, store.SchemaVersion())
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(backup)); len(entries) != 1 {
 		t.Errorf("Verify left files beside the backup: %v", entries)
@@ -156,7 +156,7 @@ func TestVerifyReadsADatabaseLitmusClosedCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, err := store.Verify(context.Background(), path)
-	if err != nil || info.Signups != 0 || info.Schema != 1 {
+	if err != nil || info.Signups != 0 || info.Schema != store.SchemaVersion() {
 		t.Fatalf("Verify = %+v, %v", info, err)
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {

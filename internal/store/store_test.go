@@ -128,8 +128,8 @@ func TestOpenCreatesTheDirectoryAndAPrivateFile(t *testing.T) {
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
 	}
-	if v := queryInt(t, db, "PRAGMA user_version"); v != 1 {
-		t.Errorf("user_version = %d, want 1", v)
+	if v := queryInt(t, db, "PRAGMA user_version"); v != int64(store.SchemaVersion()) {
+		t.Errorf("user_version = %d, want %d", v, store.SchemaVersion())
 	}
 }
 
@@ -178,8 +178,8 @@ func TestOpeningAgainMigratesNothing(t *testing.T) {
 			t.Errorf("schema has no table %s", table)
 		}
 	}
-	if v := queryInt(t, rawDB(t, path), "PRAGMA user_version"); v != 1 {
-		t.Errorf("user_version = %d after three opens, want 1", v)
+	if v := queryInt(t, rawDB(t, path), "PRAGMA user_version"); v != int64(store.SchemaVersion()) {
+		t.Errorf("user_version = %d after three opens, want %d", v, store.SchemaVersion())
 	}
 }
 
@@ -296,5 +296,12 @@ func TestOpenExplainsAFileThatIsNotADatabase(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), "not a database") {
 		t.Error("Open changed a file that is not a database")
+	}
+}
+
+// TestSchemaVersionCountsTheMigrations guards the helper the other tests compare with.
+func TestSchemaVersionCountsTheMigrations(t *testing.T) {
+	if v := store.SchemaVersion(); v != 2 {
+		t.Errorf("SchemaVersion() = %d, want 2 (0001_init, 0002_filtered_by_agent)", v)
 	}
 }
