@@ -59,7 +59,7 @@ Put it back with "litmus restore FILE" (with the server stopped).`, stderr)
 	if fi, err := os.Stat(dest); err == nil {
 		size = formatBytes(fi.Size())
 	}
-	fmt.Fprintf(stdout, "Backed up %s to %s (%s, %d signups).\n", cfg.DB, dest, size, info.Signups)
+	fmt.Fprintf(stdout, "Backed up %s to %s (%s, %s).\n", cfg.DB, dest, size, signupCount(info.Signups))
 	return nil
 }
 
@@ -104,7 +104,7 @@ it is kept beside the new one as <database>.before-restore-<date>-<time>.`, stde
 	if r.aside != "" {
 		fmt.Fprintf(stdout, "The previous database is kept as %s.\n", r.aside)
 	}
-	fmt.Fprintf(stdout, "Restored %s into %s (%d signups). Start litmus serve to use it.\n", src, cfg.DB, info.Signups)
+	fmt.Fprintf(stdout, "Restored %s into %s (%s). Start litmus serve to use it.\n", src, cfg.DB, signupCount(info.Signups))
 	return nil
 }
 
@@ -268,4 +268,12 @@ func formatBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
+
+// signupCount says "1 signup" or "n signups".
+func signupCount(n int64) string {
+	if n == 1 {
+		return "1 signup"
+	}
+	return fmt.Sprintf("%d signups", n)
 }

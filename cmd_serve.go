@@ -111,10 +111,9 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		pagesChanged = watchPages(ctx, cfg.Pages, cfg.Templates, logger)
 	}
 
-	password := cfg.AdminPassword
+	password, generated := cfg.AdminPassword, false
 	if password == "" {
-		password = randomPassword()
-		fmt.Fprintf(stdout, "\n  Admin password (generated, shown once): %s\n  Sign in at /admin as user \"admin\". Set LITMUS_ADMIN_PASSWORD to choose your own.\n\n", password)
+		password, generated = randomPassword(), true
 	}
 
 	app := handlers.New(handlers.Deps{
@@ -134,6 +133,11 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	if err != nil {
 		pub.Close()
 		return fmt.Errorf("listen on %s (LITMUS_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+	}
+	// Shown only now that both ports are ours: a password printed by a server that then
+	// failed to start would be one nobody can use.
+	if generated {
+		fmt.Fprintf(stdout, "\n  Admin password (generated, shown once): %s\n  Sign in at /admin as user \"admin\". Set LITMUS_ADMIN_PASSWORD to choose your own.\n\n", password)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())

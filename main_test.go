@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -83,6 +84,28 @@ func TestVersionAndUsage(t *testing.T) {
 	errOut.Reset()
 	if err := run(context.Background(), []string{"serve", "--metrics-addr", ":8080"}, envFunc(nil), &out, &errOut); err == nil || !strings.Contains(err.Error(), "never be public") {
 		t.Errorf("same port for metrics: %v", err)
+	}
+}
+
+// TestBusyPortFailsBeforeAnyPassword: a second server on a taken port says which setting
+// to change, and prints no admin password (it would be one nobody can use).
+func TestBusyPortFailsBeforeAnyPassword(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	var out, errOut bytes.Buffer
+	env := envFunc(map[string]string{
+		"LITMUS_DB": filepath.Join(t.TempDir(), "litmus.db"), "LITMUS_ADDR": taken.Addr().String(),
+		"LITMUS_METRICS_ADDR": "127.0.0.1:0",
+	})
+	err = run(context.Background(), nil, env, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "(LITMUS_ADDR)") {
+		t.Fatalf("serve on a busy port: %v, want an error naming LITMUS_ADDR", err)
+	}
+	if strings.Contains(out.String(), "Admin password") {
+		t.Errorf("a password was printed by a server that did not start:\n%s", out.String())
 	}
 }
 
