@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -186,7 +186,7 @@ func TestResultsExplainsWhatIsWrong(t *testing.T) {
 
 	// A page file edited since the server last ran: its test has not started.
 	pagesDir := t.TempDir()
-	src, err := os.ReadFile(filepath.Join("pages", "examples", "chaser.toml"))
+	src, err := os.ReadFile(filepath.Join("..", "..", "pages", "examples", "chaser.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,16 +1,17 @@
-package main
+package cli
 
 import "runtime/debug"
 
-// init fills revision from the commit Go stamps into a binary built in a git checkout
+// withVCS fills Revision from the commit Go stamps into a binary built in a git checkout
 // (`go build` with -buildvcs, the default outside GOFLAGS=-buildvcs=false), so `litmus
 // version` and litmus_build_info name the commit without any -ldflags. A revision given
 // with -ldflags "-X main.revision=..." (the Dockerfile's REVISION) wins: a Docker build
 // context has no .git, so Go has nothing to stamp there.
-func init() {
-	if revision == "" {
-		revision = vcsRevision()
+func (b Build) withVCS() Build {
+	if b.Revision == "" {
+		b.Revision = vcsRevision()
 	}
+	return b
 }
 
 // vcsRevision returns the stamped commit, with "-dirty" when the checkout had uncommitted

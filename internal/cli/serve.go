@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -29,7 +29,7 @@ import (
 const shutdownTimeout = 8 * time.Second
 
 // runServe implements `litmus serve`, the default command.
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func runServe(ctx context.Context, b Build, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).", stderr)
 	cfg, err := config.Register(fs, config.ScopeServe, getenv)
 	if err != nil {
@@ -46,12 +46,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	logger := newLogger(cfg.LogFormat, stderr)
-	return serve(ctx, cfg, logger, stdout)
+	return serve(ctx, b, cfg, logger, stdout)
 }
 
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then shuts down gracefully:
 // stop accepting, finish requests in flight, flush the writer, close the database.
-func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
 	theme, err := loadTheme(cfg.Templates)
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		return pageError(err, cfg.Pages)
 	}
 
-	m := metrics.New(version, revision)
+	m := metrics.New(b.Version, b.Revision)
 	st, err := store.Open(cfg.DB, store.Options{
 		Logger: logger,
 		Hooks: store.Hooks{
@@ -121,7 +121,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 		Signer:        formtoken.NewSigner(st.Secret()),
 		AdminPassword: password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
-		Logger: logger, Version: version, Reload: reload,
+		Logger: logger, Version: b.Version, Reload: reload,
 	})
 
 	// Listen before announcing, so a busy port fails here with a clear message.
@@ -150,7 +150,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 			errc <- err
 		}
 	}()
-	logger.Info("litmus started", "version", version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
+	logger.Info("litmus started", "version", b.Version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
 		"db", cfg.DB, "pages", len(s.Entries), "default", "/"+s.Default.Page.Slug)
 	fmt.Fprintf(stdout, "Litmus is serving %d page(s) on http://localhost:%d/ (metrics on :%d/metrics)\n",
 		len(s.Entries), pub.Addr().(*net.TCPAddr).Port, met.Addr().(*net.TCPAddr).Port)

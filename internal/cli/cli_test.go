@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -19,6 +19,14 @@ import (
 
 	"github.com/litmuslabs/litmus/internal/store"
 )
+
+// testBuild names the binary in tests; `litmus version` must print it.
+var testBuild = Build{Version: "0.0.0-test"}
+
+// run runs a command in-process as the binary built from testBuild would.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runWith(ctx, testBuild, args, getenv, stdout, stderr)
+}
 
 // syncBuffer is a bytes.Buffer safe to write from the server goroutine and read from the test.
 type syncBuffer struct {
