@@ -20,6 +20,27 @@ type Page struct {
 	Fields      []Field // always starts with the email field
 	Thanks      Thanks
 	PassBar     PassBar
+	Webhooks    []Webhook // this page's own receivers, besides LITMUS_WEBHOOK_URL
+}
+
+// Webhook is one [[webhooks]] section: a receiver for this page's events, such as a Zapier
+// hook that adds the signups of one idea to its own list.
+type Webhook struct {
+	URL    string
+	Events []string // from webhook.Events; empty means all of them
+}
+
+// WantsEvent reports whether the receiver asked for event.
+func (w Webhook) WantsEvent(event string) bool {
+	if len(w.Events) == 0 {
+		return true
+	}
+	for _, e := range w.Events {
+		if e == event {
+			return true
+		}
+	}
+	return false
 }
 
 // Variant is one version of the pitch. The first variant is the control.

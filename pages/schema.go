@@ -10,14 +10,14 @@ import (
 // The keys of a page file, section by section, and what a founder probably meant by a
 // key that is not one of them. docs/page-files.md describes each key; keep the two in step.
 var (
-	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar"}
+	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar", "webhooks"}
 	pageSynonyms = map[string]string{
 		"url": "slug", "path": "slug", "name": "title", "meta_description": "description",
 		"image": "social_image", "og_image": "social_image", "share_image": "social_image",
 		"color": "brand_color", "colour": "brand_color", "brand_colour": "brand_color", "theme_color": "brand_color",
 		"is_default": "default", "home": "default", "variant": "[[variants]]", "field": "[[fields]]",
 		"form": "[[fields]]", "thank_you": "[thanks]", "thankyou": "[thanks]", "success": "[thanks]",
-		"passbar": "[pass_bar]", "bar": "[pass_bar]", "goal": "[pass_bar]", "hypothesis": "[pass_bar]",
+		"webhook": "[[webhooks]]", "hooks": "[[webhooks]]", "passbar": "[pass_bar]", "bar": "[pass_bar]", "goal": "[pass_bar]", "hypothesis": "[pass_bar]",
 	}
 
 	variantKeys     = []string{"id", "weight", "headline", "subheadline", "body", "cta", "price"}
@@ -49,6 +49,9 @@ var (
 		"days": "min_days", "duration": "min_days",
 	}
 
+	webhookKeys     = []string{"url", "events"}
+	webhookSynonyms = map[string]string{"endpoint": "url", "address": "url", "href": "url", "event": "events", "on": "events", "types": "events"}
+
 	fieldKindSynonyms = map[string]FieldKind{
 		"dropdown": FieldSelect, "choice": FieldSelect, "radio": FieldSelect, "string": FieldText,
 		"textbox": FieldText, "input": FieldText, "multiline": FieldTextarea, "paragraph": FieldTextarea,
@@ -68,6 +71,7 @@ var keyHomes = []struct {
 	{"[[variants]]", "in a [[variants]] section", variantKeys},
 	{"[[fields]]", "in a [[fields]] section", fieldKeys},
 	{"[thanks]", "in [thanks]", thanksKeys},
+	{"[[webhooks]]", "in a [[webhooks]] section", webhookKeys},
 }
 
 // homesOf lists where key belongs, other than the section it was found in.
@@ -122,6 +126,7 @@ func (d *fileDecoder) decodePage(values map[string]any) *Page {
 	p.Fields = d.fields(root)
 	p.Thanks = d.thanks(root)
 	p.PassBar = d.passBar(root)
+	p.Webhooks = d.webhooks(root)
 	return p
 }
 
