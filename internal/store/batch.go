@@ -24,6 +24,7 @@ type batch struct {
 	succeeded []*request // requests to answer after the commit
 	dropped   int64      // fire-and-forget writes the database refused
 	dropErr   error      // why, for the log
+	outboxed  bool       // a message was added to the outbox (or made due again)
 }
 
 type dailyKey struct {
@@ -85,6 +86,7 @@ func (b *batch) reset() {
 	b.succeeded = b.succeeded[:0]
 	b.exposed = b.exposed[:0]
 	b.dropped, b.dropErr = 0, nil
+	b.outboxed = false
 }
 
 func (b *batch) applyAll(jobs []job) error {
@@ -197,6 +199,9 @@ func (b *batch) deliver() {
 		case !e.signup && hooks.NewVisitor != nil:
 			hooks.NewVisitor(e.page, e.variant)
 		}
+	}
+	if b.outboxed && hooks.Outboxed != nil {
+		hooks.Outboxed()
 	}
 	for _, r := range b.succeeded {
 		r.answer(nil)

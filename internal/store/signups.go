@@ -188,6 +188,14 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 		// Last, after every statement succeeded: the sums are not undone by the savepoint.
 		b.count(r.PhaseID, variant, r.day, src, tally{signups: 1})
 	}
+	if err := b.outbox(r.Page, eventSignupCreated, r.At, SignupData{
+		Page: r.Page, SignupID: id, PhaseID: r.PhaseID, Email: r.Email, Variant: variant, Counted: counted,
+		Fields: json.RawMessage(r.fields), CreatedAt: r.At.UTC(),
+		Source: SourceData{Referrer: src.ReferrerHost, UTMSource: src.UTMSource, UTMMedium: src.UTMMedium,
+			UTMCampaign: src.UTMCampaign, UTMTerm: src.UTMTerm, UTMContent: src.UTMContent},
+	}, r.Email); err != nil {
+		return SignupResult{}, err
+	}
 	b.events = append(b.events, event{signup: true, page: r.Page, variant: variant})
 	return SignupResult{ID: id, Counted: counted, Variant: variant}, nil
 }
@@ -202,6 +210,9 @@ func (s *Store) ForgetEmail(ctx context.Context, email string) (int64, error) {
 		return 0, err
 	}
 	return submit(ctx, s, "forget email", func(b *batch) (int64, error) {
+		if err := b.eraseEvents(email); err != nil {
+			return 0, fmt.Errorf("store: forget email: %w", err)
+		}
 		res, err := b.stmt(b.w.ws.deleteByEmail).Exec(email)
 		if err != nil {
 			return 0, fmt.Errorf("store: forget email: %w", err)
@@ -212,4 +223,42 @@ func (s *Store) ForgetEmail(ctx context.Context, email string) (int64, error) {
 		}
 		return n, nil
 	})
+}
+
+// eraseEvents sends signup.erased for every signup of email to the receivers of its page, so
+// the erasure reaches the tools the signup was sent to, and deletes the outbox's delivered
+// and failed copies of messages about email (pending ones still go out, in order, before
+// the erasure).
+func (b *batch) eraseEvents(email string) error {
+	rows, err := b.stmt(b.w.ws.signupsOfEmail).Query(email)
+	if err != nil {
+		return err
+	}
+	type signup struct {
+		id   int64
+		page string
+	}
+	var list []signup
+	for rows.Next() {
+		var su signup
+		if err := rows.Scan(&su.id, &su.page); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, su)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := b.stmt(b.w.ws.forgetOutbox).Exec(email); err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, su := range list {
+		if err := b.outbox(su.page, eventSignupErased, now, ErasedData{Page: su.page, SignupID: su.id, Email: email, ErasedAt: now.UTC()}, email); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -24,6 +24,10 @@ type writeStmts struct {
 	updatePhase      *sql.Stmt
 	phaseHasVisitors *sql.Stmt
 	deleteByEmail    *sql.Stmt
+	signupsOfEmail   *sql.Stmt
+	insertOutbox     *sql.Stmt
+	recordAttempt    *sql.Stmt
+	forgetOutbox     *sql.Stmt
 	savepoint        *sql.Stmt
 	release          *sql.Stmt
 	rollbackTo       *sql.Stmt
@@ -41,6 +45,7 @@ type readStmts struct {
 	signupsAfter  *sql.Stmt
 	filteredTotal *sql.Stmt
 	filteredTop   *sql.Stmt
+	pendingOutbox *sql.Stmt
 }
 
 const sourceColumns = `referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content`
@@ -80,6 +85,13 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.updatePhase, `UPDATE phases SET hash = ?, definition = ?, started_at = ? WHERE id = ?`},
 		{&w.phaseHasVisitors, `SELECT EXISTS (SELECT 1 FROM visitors WHERE phase_id = ?)`},
 		{&w.deleteByEmail, `DELETE FROM signups WHERE email = ?`},
+		{&w.signupsOfEmail, `SELECT id, page FROM signups WHERE email = ? ORDER BY id`},
+		{&w.insertOutbox, `INSERT INTO outbox (msg_id, kind, target, page, event, payload, once_key, email, created_at, next_at, retry_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (once_key) DO NOTHING`},
+		{&w.recordAttempt, `UPDATE outbox SET status = ?, next_at = ?, last_at = ?, last_status = ?, last_error = ?,
+			attempts = attempts + 1 WHERE id = ?`},
+		{&w.forgetOutbox, `DELETE FROM outbox WHERE email = ? AND status != 'pending'`},
 		{&w.savepoint, `SAVEPOINT request`},
 		{&w.release, `RELEASE request`},
 		{&w.rollbackTo, `ROLLBACK TO request`},
@@ -111,6 +123,7 @@ func (r *readStmts) list() []stmtSQL {
 		{&r.filteredTop, `SELECT class, agent, sum(requests) AS n FROM filtered
 			WHERE page = ? AND day >= ?
 			GROUP BY class, agent ORDER BY n DESC, class, agent LIMIT ?`},
+		{&r.pendingOutbox, `SELECT ` + outboxColumns + ` FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`},
 	}
 }
 

@@ -44,6 +44,9 @@ type Options struct {
 	Hooks Hooks
 	// Logger receives failed commits and dropped writes; nil discards them.
 	Logger *slog.Logger
+	// Route names the webhook receivers of a page's signup events; nil sends none. The
+	// messages are written to the outbox in the signup's own transaction.
+	Route Route
 }
 
 // Hooks let the metrics package count what was stored without the store importing it. Each
@@ -54,6 +57,7 @@ type Hooks struct {
 	NewVisitor   func(page, variant string)                  // a first view in a phase was stored
 	SignupStored func(page, variant string)                  // a signup was stored (counted or not)
 	Committed    func(d time.Duration, items int, err error) // a transaction of items writes took d; err if rolled back
+	Outboxed     func()                                      // messages were added to the outbox or made due: wake the delivery worker
 }
 
 // Store is the Litmus database. Its methods are safe for concurrent use.

@@ -91,6 +91,7 @@ type writer struct {
 	flushInterval time.Duration
 	maxBatch      int
 	hooks         Hooks
+	route         Route
 	log           *slog.Logger
 	seen          *seenExposures // filled after each commit, read by RecordExposure
 	done          chan struct{}  // closed when run returns
@@ -102,7 +103,7 @@ func newWriter(db *sql.DB, ws *writeStmts, queue <-chan job, drops *dropCounter,
 		seen: seen,
 		db:   db, ws: ws, queue: queue, drops: drops,
 		flushInterval: opts.FlushInterval, maxBatch: opts.MaxBatch,
-		hooks: opts.Hooks, log: opts.Logger,
+		hooks: opts.Hooks, route: opts.Route, log: opts.Logger,
 		done: make(chan struct{}),
 	}
 	w.b.init(w)

@@ -1,0 +1,38 @@
+-- 0006: the outbox of webhooks and founder notifications (issue 15).
+--
+-- One row per message per destination, written in the same transaction as what it reports
+-- (a signup acknowledged is a webhook that will be sent). The delivery worker sends the
+-- pending rows and records each attempt here; msg_id is the stable webhook-id receivers use
+-- to drop a message they already processed (delivery is at least once).
+--
+-- kind: 'webhook' (signed POST of payload to target), 'notify_url' (a Slack-compatible
+-- {"text": ...} POST to target), 'notify_email' (a mail to target; payload holds the text).
+-- once_key: set for events that must be sent once per page, phase and destination (a
+-- verdict, a split mismatch), so a checker that looks every minute sends one message.
+-- email: the signup's address for signup.* events, so an erasure can delete the delivered
+-- copies; NULL otherwise.
+CREATE TABLE outbox (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    msg_id       TEXT    NOT NULL UNIQUE,
+    kind         TEXT    NOT NULL CHECK (kind IN ('webhook', 'notify_url', 'notify_email')),
+    target       TEXT    NOT NULL,
+    page         TEXT    NOT NULL,
+    event        TEXT    NOT NULL,
+    payload      BLOB    NOT NULL,
+    once_key     TEXT    UNIQUE,
+    email        TEXT    COLLATE NOCASE,
+    created_at   INTEGER NOT NULL,
+    status       TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_at      INTEGER NOT NULL,
+    retry_from   INTEGER NOT NULL, -- created_at, or when "send again" was pressed: retries last 24 h from here
+    last_at      INTEGER,
+    last_status  INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT    NOT NULL DEFAULT ''
+) STRICT;
+
+-- The worker reads pending rows oldest first (order per receiver and page) and sleeps until
+-- the earliest next_at; delivered rows, the bulk of the table, are in neither index.
+CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
+CREATE INDEX outbox_due ON outbox (next_at) WHERE status = 'pending';
+CREATE INDEX outbox_by_email ON outbox (email) WHERE email IS NOT NULL;

@@ -1,0 +1,164 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/litmuslabs/litmus/internal/store"
+)
+
+// routeAll sends every event of every page to one receiver.
+func routeAll(url string) store.Route {
+	return func(page, event string) []string { return []string{url} }
+}
+
+func TestSignupWritesItsWebhookInTheSameCommit(t *testing.T) {
+	woken := 0
+	s, path := openStore(t, store.Options{Route: routeAll("https://hooks.example.com/a"),
+		Hooks: store.Hooks{Outboxed: func() { woken++ }}})
+	ctx := context.Background()
+	p := mustPhase(t, s, "idea")
+	res, err := s.InsertSignup(ctx, store.Signup{PhaseID: p.ID, Page: "idea", Email: "ada@example.com",
+		Variant: "a", Fields: map[string]string{"company": "Engines"}, Source: store.Source{UTMSource: "hn"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Acknowledged: the message is in the file already, with the signup.
+	db := rawDB(t, path)
+	var event, target, payload, status string
+	if err := db.QueryRow("SELECT event, target, payload, status FROM outbox").Scan(&event, &target, &payload, &status); err != nil {
+		t.Fatalf("no outbox row after an acknowledged signup: %v", err)
+	}
+	db.Close()
+	if event != "signup.created" || target != "https://hooks.example.com/a" || status != "pending" {
+		t.Errorf("outbox row: %s %s %s", event, target, status)
+	}
+	var env struct {
+		Type string
+		Data store.SignupData
+	}
+	if err := json.Unmarshal([]byte(payload), &env); err != nil {
+		t.Fatalf("payload %s: %v", payload, err)
+	}
+	d := env.Data
+	if env.Type != "signup.created" || d.Email != "ada@example.com" || d.SignupID != res.ID || d.Page != "idea" ||
+		string(d.Fields) != `{"company":"Engines"}` || d.Source.UTMSource != "hn" {
+		t.Errorf("payload %s", payload)
+	}
+	if woken != 1 {
+		t.Errorf("Outboxed hook called %d times, want 1", woken)
+	}
+
+	// The same email again is a duplicate: nothing new to send.
+	if _, err := s.InsertSignup(ctx, store.Signup{PhaseID: p.ID, Page: "idea", Email: "ADA@example.com", Variant: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.OutboxBacklog(ctx); n != 1 {
+		t.Errorf("backlog after a duplicate signup = %d, want 1", n)
+	}
+}
+
+func TestForgetSendsErasedAfterCreated(t *testing.T) {
+	s, _ := openStore(t, store.Options{Route: routeAll("https://hooks.example.com/a")})
+	ctx := context.Background()
+	p := mustPhase(t, s, "idea")
+	q := mustPhase(t, s, "other")
+	for _, su := range []store.Signup{
+		{PhaseID: p.ID, Page: "idea", Email: "ada@example.com", Variant: "a"},
+		{PhaseID: q.ID, Page: "other", Email: "ada@example.com", Variant: "a"},
+		{PhaseID: p.ID, Page: "idea", Email: "bob@example.com", Variant: "a"},
+	} {
+		if _, err := s.InsertSignup(ctx, su); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ForgetEmail(ctx, "ada@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := s.DueMessages(ctx, time.Now(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Page+" "+m.Event)
+	}
+	want := []string{"idea signup.created", "other signup.created", "idea signup.created", "idea signup.erased", "other signup.erased"}
+	if len(got) != len(want) {
+		t.Fatalf("due messages %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("due messages %v, want %v", got, want)
+		}
+	}
+}
+
+func TestDueMessagesKeepOrderPerReceiverAndPage(t *testing.T) {
+	s, _ := openStore(t, store.Options{})
+	ctx := context.Background()
+	var msgs []store.NewMessage
+	for _, m := range []struct{ target, page string }{{"u1", "a"}, {"u1", "a"}, {"u1", "b"}, {"u2", "a"}} {
+		msgs = append(msgs, store.NewMessage{Kind: store.KindWebhook, Target: m.target, Page: m.page, Event: "signup.created", Payload: []byte("{}")})
+	}
+	if n, err := s.EnqueueMessages(ctx, msgs); err != nil || n != 4 {
+		t.Fatalf("EnqueueMessages = %d, %v", n, err)
+	}
+	due, _ := s.DueMessages(ctx, time.Now(), 100)
+	first := due[0]
+	// The first (u1, a) fails and waits an hour: the second (u1, a) must wait behind it; the
+	// other page and the other receiver go on.
+	if err := s.RecordAttempts(ctx, []store.Attempt{{ID: first.ID, At: time.Now(), NextAt: time.Now().Add(time.Hour), Status: 503, Error: "503"}}); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = s.DueMessages(ctx, time.Now(), 100)
+	if len(due) != 2 || due[0].Target != "u1" || due[0].Page != "b" || due[1].Target != "u2" {
+		t.Fatalf("due after a failure = %+v", due)
+	}
+	recent, _ := s.RecentMessages(ctx, 10)
+	last := recent[len(recent)-1]
+	if last.ID != first.ID || last.Attempts != 1 || last.LastStatus != 503 || last.Status != store.StatusPending {
+		t.Errorf("recorded attempt: %+v", last)
+	}
+	// Send again makes it due now.
+	if err := s.Resend(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = s.DueMessages(ctx, time.Now(), 100)
+	if len(due) != 4 || due[0].ID != first.ID {
+		t.Errorf("after Resend, due = %d messages starting %d", len(due), due[0].ID)
+	}
+}
+
+func TestOnceKeyStoresOneMessage(t *testing.T) {
+	s, _ := openStore(t, store.Options{})
+	ctx := context.Background()
+	m := store.NewMessage{Kind: store.KindNotifyURL, Target: "https://hooks.slack.com/x", Page: "idea", Event: "verdict.reached", Payload: []byte("{}"), OnceKey: "idea/1/verdict.reached/notify_url"}
+	for i := range 3 {
+		n, err := s.EnqueueMessages(ctx, []store.NewMessage{m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{true: 1, false: 0}[i == 0]; n != want {
+			t.Errorf("look %d stored %d messages, want %d", i+1, n, want)
+		}
+	}
+	if n, _ := s.OutboxBacklog(ctx); n != 1 {
+		t.Errorf("backlog = %d, want 1", n)
+	}
+}
+
+func TestWebhookSecretIsStoredOnce(t *testing.T) {
+	s, _ := openStore(t, store.Options{})
+	ctx := context.Background()
+	a, created, err := s.WebhookSecret(ctx, "whsec_first")
+	if err != nil || !created || a != "whsec_first" {
+		t.Fatalf("first WebhookSecret = %q %v %v", a, created, err)
+	}
+	b, created, err := s.WebhookSecret(ctx, "whsec_second")
+	if err != nil || created || b != "whsec_first" {
+		t.Fatalf("second WebhookSecret = %q %v %v, want the first one kept", b, created, err)
+	}
+}
