@@ -50,7 +50,13 @@ type Metrics struct {
 	AdminLoginFails prometheus.Counter
 	PageReloads     *prometheus.CounterVec // result
 	Pages           prometheus.Gauge
+	// WebhookDeliveries counts outbox delivery attempts (webhooks and founder
+	// notifications) by result: delivered, retrying (failed, will retry), failed (gave up).
+	WebhookDeliveries *prometheus.CounterVec
 }
+
+// DeliveryResults is the closed set of the `result` label of litmus_webhook_deliveries_total.
+var DeliveryResults = []string{"delivered", "retrying", "failed"}
 
 // New creates the metrics on a fresh registry, with the Go and process collectors and
 // litmus_build_info set to 1 for this build.
@@ -89,6 +95,11 @@ func New(version, revision string) *Metrics {
 			Help: "Page file reloads, by result (ok or error)."}, []string{"result"}),
 		Pages: f.NewGauge(prometheus.GaugeOpts{Name: "litmus_pages",
 			Help: "Pages being served."}),
+		WebhookDeliveries: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_webhook_deliveries_total",
+			Help: "Delivery attempts of webhooks and founder notifications, by result (delivered, retrying, failed = gave up)."}, []string{"result"}),
+	}
+	for _, r := range DeliveryResults {
+		m.WebhookDeliveries.WithLabelValues(r)
 	}
 	f.NewGaugeVec(prometheus.GaugeOpts{Name: "litmus_build_info",
 		Help: "Always 1; the labels say which build is running."}, []string{"version", "revision", "goversion"}).
@@ -132,6 +143,23 @@ func (m *Metrics) InitPages(variants map[string][]string) {
 func (m *Metrics) ObserveQueue(queueLen func() int) {
 	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "litmus_writer_queue_items",
 		Help: "Writes waiting for the database writer."}, func() float64 { return float64(queueLen()) }))
+}
+
+// ObserveOutbox exports litmus_outbox_pending_messages and
+// litmus_outbox_oldest_pending_age_seconds, read from state at each scrape.
+func (m *Metrics) ObserveOutbox(state func() (pending int64, oldest time.Time, err error)) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "litmus_outbox_pending_messages",
+		Help: "Webhooks and founder notifications waiting in the outbox to be delivered."},
+		func() float64 { n, _, _ := state(); return float64(n) }))
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "litmus_outbox_oldest_pending_age_seconds",
+		Help: "Age of the oldest message waiting in the outbox; 0 when none is waiting."},
+		func() float64 {
+			_, oldest, err := state()
+			if err != nil || oldest.IsZero() {
+				return 0
+			}
+			return time.Since(oldest).Seconds()
+		}))
 }
 
 // ObserveCommit records one writer transaction; it matches store.Hooks.Committed.

@@ -312,11 +312,25 @@ func (s *Store) RecentMessages(ctx context.Context, limit int) ([]OutboxMessage,
 
 // OutboxBacklog returns how many messages are pending, for the backlog gauge.
 func (s *Store) OutboxBacklog(ctx context.Context) (int64, error) {
-	var n int64
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: outbox backlog: %w", err)
+	n, _, err := s.OutboxState(ctx)
+	return n, err
+}
+
+// OutboxState returns how many messages are pending and when the oldest of them was
+// created (zero when none is pending): a backlog that only grows, or a message waiting for
+// hours, is a receiver that is down.
+func (s *Store) OutboxState(ctx context.Context) (pending int64, oldest time.Time, err error) {
+	var ms sql.NullInt64
+	err = s.read.QueryRowContext(ctx, `SELECT count(*),
+		(SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1)
+		FROM outbox WHERE status = 'pending'`).Scan(&pending, &ms)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: outbox backlog: %w", err)
 	}
-	return n, nil
+	if ms.Valid {
+		oldest = time.UnixMilli(ms.Int64)
+	}
+	return pending, oldest, nil
 }
 
 // PruneOutbox deletes delivered and failed messages created before before, so the outbox
