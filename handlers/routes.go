@@ -29,6 +29,10 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/pages/:slug/signups.csv", a.requireAdmin, a.handleExportCSV).Name("admin")
 	app.Post("/admin/forget", a.requireAdmin, a.handleForget).Name("admin")
 	app.Post("/admin/reload", a.requireAdmin, a.handleReload).Name("admin")
+	// Webhooks and notifications (issue 15): recent deliveries, send again, a test event.
+	app.Get("/admin/webhooks", a.requireAdmin, a.handleWebhooks).Name("admin")
+	app.Post("/admin/webhooks/test", a.requireAdmin, a.handleWebhookTest).Name("admin")
+	app.Post("/admin/webhooks/:id/resend", a.requireAdmin, a.handleWebhookResend).Name("admin")
 	app.Get("/api/v1/pages", a.requireAdmin, a.handleAPIPages).Name("api")
 	app.Get("/api/v1/pages/:slug/results", a.requireAdmin, a.handleAPIResults).Name("api")
 

@@ -9,9 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/litmuslabs/litmus/internal/mail"
+	"github.com/litmuslabs/litmus/internal/webhook"
 )
 
 // Config is everything `litmus serve` needs; other subcommands use a subset.
@@ -28,6 +32,15 @@ type Config struct {
 	TrustProxy    bool   // take the client address from Fly-Client-IP
 	LogFormat     string // "text" or "json"
 	Watch         bool   // reload page files when they change (local editing)
+
+	// Webhooks and founder notifications (issue 15). The secrets and URLs that carry a token
+	// come from the environment only: flags show up in `ps`.
+	WebhookURL    string // every page's events go here; "" = only the pages' [[webhooks]]
+	WebhookSecret string // whsec_...; "" = generate one, store it, show it once
+	NotifyURL     string // Slack-compatible incoming webhook for the founder
+	NotifyEmail   string // the founder's address for notifications
+	SMTPURL       string // smtp://user:pass@host:587 or smtps://...
+	MailFrom      string // the address mail is sent from
 }
 
 // Env lists the environment variables Litmus reads, with their defaults and meaning, for
@@ -44,6 +57,12 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_SIGNUP_GLOBAL_LIMIT", "600", "signups per minute for the whole server; 0 turns the limit off"},
 	{"LITMUS_TRUST_PROXY", "false", "take the client address from Fly-Client-IP (set on Fly.io only)"},
 	{"LITMUS_LOG_FORMAT", "text", "log format: text or json"},
+	{"LITMUS_WEBHOOK_URL", "", "receiver of every page's events (signed webhooks; see docs/webhooks.md)"},
+	{"LITMUS_WEBHOOK_SECRET", "", "whsec_ secret that signs webhooks (default: generated once, stored, shown once)"},
+	{"LITMUS_NOTIFY_URL", "", "Slack/Discord/Mattermost-compatible incoming webhook for the founder's notifications"},
+	{"LITMUS_NOTIFY_EMAIL", "", "the founder's address for notifications (needs LITMUS_SMTP_URL and LITMUS_MAIL_FROM)"},
+	{"LITMUS_SMTP_URL", "", "mail server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465"},
+	{"LITMUS_MAIL_FROM", "", "the address mail is sent from, e.g. Litmus <litmus@example.com>"},
 }
 
 // Scope selects which flags a subcommand registers.
@@ -117,6 +136,12 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("LITMUS_TRUST_PROXY"), usage("LITMUS_TRUST_PROXY"))
 		fs.StringVar(&c.LogFormat, "log-format", env("LITMUS_LOG_FORMAT"), usage("LITMUS_LOG_FORMAT"))
 		fs.BoolVar(&c.Watch, "watch", false, "reload page files when they change (for local editing)")
+		c.WebhookURL = env("LITMUS_WEBHOOK_URL")
+		c.WebhookSecret = env("LITMUS_WEBHOOK_SECRET")
+		c.NotifyURL = env("LITMUS_NOTIFY_URL")
+		c.NotifyEmail = env("LITMUS_NOTIFY_EMAIL")
+		c.SMTPURL = env("LITMUS_SMTP_URL")
+		c.MailFrom = env("LITMUS_MAIL_FROM")
 	case ScopeResults:
 		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))
@@ -155,6 +180,7 @@ func (c *Config) Validate(scope Scope) error {
 		if c.SignupLimit < 0 || c.GlobalLimit < 0 {
 			errs = append(errs, errors.New("signup limits cannot be negative; 0 turns a limit off"))
 		}
+		errs = append(errs, c.validateNotifications()...)
 	}
 	if scope != ScopePages && strings.TrimSpace(c.DB) == "" {
 		errs = append(errs, errors.New("LITMUS_DB (--db) is empty: give the path of the SQLite file, e.g. data/litmus.db"))
@@ -172,4 +198,46 @@ func checkAddr(name, addr string) (string, error) {
 		return "", fmt.Errorf("%s %q: the port must be a number from 0 to 65535", name, addr)
 	}
 	return port, nil
+}
+
+// validateNotifications checks the webhook, notification and mail settings.
+func (c *Config) validateNotifications() []error {
+	var errs []error
+	if c.WebhookURL != "" {
+		if problem := webhook.CheckURL(c.WebhookURL); problem != "" {
+			errs = append(errs, fmt.Errorf("LITMUS_WEBHOOK_URL %s", problem))
+		}
+	}
+	if c.WebhookSecret != "" {
+		if _, err := webhook.SecretKey(c.WebhookSecret); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.NotifyURL != "" {
+		if problem := webhook.CheckURL(c.NotifyURL); problem != "" {
+			errs = append(errs, fmt.Errorf("LITMUS_NOTIFY_URL %s", problem))
+		}
+	}
+	smtpOK := false
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseURL(c.SMTPURL); err != nil {
+			errs = append(errs, err)
+		} else {
+			smtpOK = true
+		}
+	}
+	if c.NotifyEmail != "" {
+		if _, err := netmail.ParseAddress(c.NotifyEmail); err != nil || strings.ContainsAny(c.NotifyEmail, "<>\r\n") {
+			errs = append(errs, fmt.Errorf("LITMUS_NOTIFY_EMAIL %q is not a mail address: write founder@example.com", c.NotifyEmail))
+		}
+		if c.SMTPURL == "" || c.MailFrom == "" {
+			errs = append(errs, errors.New("LITMUS_NOTIFY_EMAIL needs LITMUS_SMTP_URL (smtp://user:pass@host:587) and LITMUS_MAIL_FROM (litmus@example.com) to send mail"))
+		}
+	}
+	if c.MailFrom != "" && smtpOK {
+		if _, err := mail.NewFromURL(c.SMTPURL, c.MailFrom); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
 }
