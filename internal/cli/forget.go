@@ -8,6 +8,10 @@ import (
 
 	"github.com/litmuslabs/litmus/internal/config"
 	"github.com/litmuslabs/litmus/internal/email"
+	"github.com/litmuslabs/litmus/internal/notify"
+	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/internal/webhook"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // runForget implements `litmus forget EMAIL`: erase every signup of a person, on every
@@ -35,7 +39,9 @@ func runForget(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("that is %d characters; no email address is longer than 254: check what was pasted", len(raw))
 	}
 	addr := email.Lookup(raw) // as the form stored it; the store ignores ASCII case
-	st, err := openExistingDB(cfg.DB)
+	// The erasure reaches the tools the signups were sent to: signup.erased goes in the
+	// outbox for the same receivers `litmus serve` uses, and the server delivers it.
+	st, err := openExistingDBWith(cfg.DB, store.Options{Route: erasureRoute(getenv, stderr)})
 	if err != nil {
 		return err
 	}
@@ -53,4 +59,24 @@ func runForget(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stdout, "Erased %d signups of %s, on every page. Backups made before now still hold them.\n", n, addr)
 	}
 	return nil
+}
+
+// erasureRoute routes signup.erased as `litmus serve` would: LITMUS_WEBHOOK_URL and the
+// [[webhooks]] of the page files in LITMUS_PAGES. Page files that do not load leave only the
+// global receiver, with a warning.
+func erasureRoute(getenv func(string) string, stderr io.Writer) store.Route {
+	global := strings.TrimSpace(getenv("LITMUS_WEBHOOK_URL"))
+	if global != "" && webhook.CheckURL(global) != "" {
+		fmt.Fprintf(stderr, "litmus forget: LITMUS_WEBHOOK_URL %s; no erasure webhook is sent there\n", webhook.CheckURL(global))
+		global = ""
+	}
+	hooks := map[string][]pages.Webhook{}
+	ps, err := loadPages(strings.TrimSpace(getenv("LITMUS_PAGES")))
+	if err != nil {
+		fmt.Fprintf(stderr, "litmus forget: the page files did not load, so only LITMUS_WEBHOOK_URL hears of the erasure: %v\n", err)
+	}
+	for _, p := range ps {
+		hooks[p.Slug] = p.Webhooks
+	}
+	return func(page, event string) []string { return notify.Receivers(global, hooks[page], event) }
 }

@@ -254,6 +254,11 @@ func findPage(ps []*pages.Page, slug, dir string) (*pages.Page, error) {
 // openExistingDB opens the database at path for the offline commands. It never creates
 // one: a mistyped LITMUS_DB must say so, not show an empty database's zeros.
 func openExistingDB(path string) (*store.Store, error) {
+	return openExistingDBWith(path, store.Options{})
+}
+
+// openExistingDBWith is openExistingDB with store options (forget routes its erasure webhooks).
+func openExistingDBWith(path string, opts store.Options) (*store.Store, error) {
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -263,7 +268,7 @@ func openExistingDB(path string) (*store.Store, error) {
 	case info.IsDir():
 		return nil, fmt.Errorf("database %s is a directory; LITMUS_DB must name the SQLite file, e.g. data/litmus.db", path)
 	}
-	st, err := store.Open(path, store.Options{})
+	st, err := store.Open(path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

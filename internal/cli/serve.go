@@ -19,6 +19,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/config"
 	"github.com/litmuslabs/litmus/internal/formtoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
+	"github.com/litmuslabs/litmus/internal/notify"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -62,21 +63,30 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	}
 
 	m := metrics.New(b.Version, b.Revision)
+	var holder site.Holder
+	var ob outbox
 	st, err := store.Open(cfg.DB, store.Options{
 		Logger: logger,
 		Hooks: store.Hooks{
 			NewVisitor:   func(page, variant string) { m.Visitors.WithLabelValues(page, variant).Inc() },
 			SignupStored: func(page, variant string) { m.Signups.WithLabelValues(page, variant).Inc() },
 			Committed:    m.ObserveCommit,
+			Outboxed:     ob.wake,
 		},
+		// Webhooks of signups and erasures go in the outbox in the same transaction.
+		Route: notify.Route(cfg.WebhookURL, &holder),
 	})
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.DB, err)
 	}
 	defer st.Close()
 	m.ObserveQueue(st.QueueLen)
+	m.ObserveOutbox(func() (int64, time.Time, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return st.OutboxState(ctx)
+	})
 
-	var holder site.Holder
 	opts := pages.Options{BaseURL: cfg.BaseURL}
 	s, err := site.Build(ctx, ps, theme, opts, st)
 	if err != nil {
@@ -111,6 +121,11 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		pagesChanged = watchPages(ctx, cfg.Pages, cfg.Templates, logger)
 	}
 
+	if err := ob.start(ctx, cfg, st, &holder, m, logger, stdout); err != nil {
+		return err
+	}
+	defer ob.stop()
+
 	password, generated := cfg.AdminPassword, false
 	if password == "" {
 		password, generated = randomPassword(), true
@@ -122,6 +137,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		AdminPassword: password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: reload,
+		Outbox: ob.admin,
 	})
 
 	// Listen before announcing, so a busy port fails here with a clear message.
@@ -180,6 +196,7 @@ loop:
 		logger.Error("public server shutdown", "err", err)
 	}
 	_ = metricsSrv.Shutdown(sctx)
+	ob.stop() // the worker records what it sent before the database closes
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
