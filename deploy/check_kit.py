@@ -36,8 +36,10 @@ COUNTERS = {
     "litmus_signups_rejected_total", "litmus_bot_requests_total",
     "litmus_uncounted_views_total", "litmus_db_commit_errors_total",
     "litmus_admin_login_failures_total", "litmus_page_reloads_total",
+    "litmus_webhook_deliveries_total",
 }
-GAUGES = {"litmus_writer_queue_items", "litmus_pages", "litmus_build_info"}
+GAUGES = {"litmus_writer_queue_items", "litmus_pages", "litmus_build_info",
+          "litmus_outbox_pending_messages", "litmus_outbox_oldest_pending_age_seconds"}
 HISTOGRAMS = {
     "litmus_http_request_duration_seconds", "litmus_db_commit_duration_seconds",
     "litmus_db_commit_items",
