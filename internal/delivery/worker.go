@@ -5,8 +5,11 @@
 //
 // Delivery is at least once. A message is marked delivered only after the receiver answered
 // 2xx and that was committed; a crash in between sends it again after restart, with the same
-// webhook-id, so receivers drop what they already have. Messages to one receiver about one
-// page go in order: a message waits while an older one is waiting for its retry.
+// webhook-id, so receivers drop what they already have. Messages go in order where order
+// matters: to one receiver, about one page and one person (a signup.created before its
+// signup.erased; a page's verdict events in turn). A message waits while an older one with
+// the same order key waits for its retry; messages about different people go in parallel,
+// so a receiver 100 ms away still takes many signups a second.
 package delivery
 
 import (
@@ -28,8 +31,8 @@ const (
 	DefaultMaxDelay  = time.Hour        // the longest wait between tries
 	DefaultRetryFor  = 25 * time.Hour   // give up after the first failure past this: "at least 24 hours"
 	DefaultPoll      = 5 * time.Second  // look again at least this often, even without a wake-up
-	DefaultBatch     = 100              // messages tried per round
-	DefaultParallel  = 4                // receivers (target, page) tried at once
+	DefaultBatch     = 500              // messages tried per round, recorded in one commit
+	DefaultParallel  = 16               // order keys tried at once
 )
 
 // Config is what a Worker needs. Store is required.
@@ -97,7 +100,13 @@ func New(cfg Config) *Worker {
 	if cfg.Observe == nil {
 		cfg.Observe = func(string) {}
 	}
-	client := &http.Client{Transport: http.DefaultTransport}
+	// Keep a connection per parallel sender to a receiver (the default keeps 2, so most
+	// requests would open a new one) and bound what a receiver's headers may cost.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = cfg.Parallel
+	transport.MaxResponseHeaderBytes = 64 << 10
+	transport.ResponseHeaderTimeout = cfg.Timeout
+	client := &http.Client{Transport: transport}
 	if cfg.Client != nil {
 		c := *cfg.Client
 		client = &c
@@ -165,13 +174,12 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
-	// One queue per receiver and page, in order; a failure stops its queue for this round
-	// (the rest wait behind it, as DueMessages will make them next round too).
-	type key struct{ target, page string }
-	var order []key
-	queues := map[key][]store.OutboxMessage{}
+	// One queue per order key, in order; a failure stops its queue for this round (the rest
+	// wait behind it, as DueMessages will make them next round too).
+	var order []string
+	queues := map[string][]store.OutboxMessage{}
 	for _, m := range msgs {
-		k := key{m.Target, m.Page}
+		k := m.OrderKey
 		if _, ok := queues[k]; !ok {
 			order = append(order, k)
 		}

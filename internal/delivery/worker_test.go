@@ -172,10 +172,15 @@ func TestSignedWebhooksArriveInOrderAndVerify(t *testing.T) {
 	if len(got) != 3 || rcv.badSigs != 0 {
 		t.Fatalf("receiver accepted %+v, %d bad signatures", got, rcv.badSigs)
 	}
-	for i, want := range []string{"a@example.com", "b@example.com", "c@example.com"} {
-		if got[i].email != want || got[i].typ != "signup.created" || got[i].page != "idea" || !strings.HasPrefix(got[i].id, "msg_") {
-			t.Errorf("message %d = %+v, want signup.created for %s", i, got[i], want)
+	emails := map[string]bool{}
+	for _, g := range got {
+		emails[g.email] = true
+		if g.typ != "signup.created" || g.page != "idea" || !strings.HasPrefix(g.id, "msg_") {
+			t.Errorf("message %+v, want signup.created on idea with a msg_ id", g)
 		}
+	}
+	if len(emails) != 3 {
+		t.Errorf("emails %v, want a, b and c", emails)
 	}
 	recent, _ := s.RecentMessages(context.Background(), 10)
 	for _, m := range recent {
@@ -186,7 +191,8 @@ func TestSignedWebhooksArriveInOrderAndVerify(t *testing.T) {
 }
 
 // TestReceiverDownThenUp: the receiver answers 503 to its first 25 requests; every event is
-// delivered in the end, in order per page, none accepted twice under the same webhook-id.
+// delivered in the end, each person's signup.created before their signup.erased, none
+// accepted twice under the same webhook-id.
 func TestReceiverDownThenUp(t *testing.T) {
 	secret := webhook.NewSecret()
 	rcv := newReceiver(t, secret)
@@ -203,6 +209,11 @@ func TestReceiverDownThenUp(t *testing.T) {
 	}
 	signups(t, s, "one", emails[:15]...)
 	signups(t, s, "two", emails[15:]...)
+	for _, e := range emails[10:20] { // five people of each page ask to be forgotten
+		if _, err := s.ForgetEmail(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
 	results := map[string]int{}
 	var mu sync.Mutex
 	w := delivery.New(delivery.Config{Store: s, Key: key(t, secret), BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond,
@@ -211,24 +222,29 @@ func TestReceiverDownThenUp(t *testing.T) {
 
 	got := rcv.got()
 	ids := map[string]bool{}
-	perPage := map[string][]string{}
+	perPerson := map[string][]string{}
 	for _, g := range got {
 		if ids[g.id] {
 			t.Errorf("webhook-id %s accepted twice", g.id)
 		}
 		ids[g.id] = true
-		perPage[g.page] = append(perPage[g.page], g.email)
+		perPerson[g.email] = append(perPerson[g.email], g.typ+" "+g.page)
 	}
-	if len(got) != 30 {
-		t.Fatalf("receiver accepted %d messages, want 30", len(got))
+	if len(got) != 40 {
+		t.Fatalf("receiver accepted %d messages, want 30 signups and 10 erasures", len(got))
 	}
-	for page, want := range map[string][]string{"one": emails[:15], "two": emails[15:]} {
-		if strings.Join(perPage[page], ",") != strings.Join(want, ",") {
-			t.Errorf("page %s arrived as %v, want %v", page, perPage[page], want)
+	for i, e := range emails {
+		page := map[bool]string{true: "one", false: "two"}[i < 15]
+		want := "signup.created " + page
+		if i >= 10 && i < 20 {
+			want += ",signup.erased " + page
+		}
+		if strings.Join(perPerson[e], ",") != want {
+			t.Errorf("%s: arrived %v, want %s", e, perPerson[e], want)
 		}
 	}
-	if results["delivered"] != 30 || results["retrying"] != 25 || results["failed"] != 0 {
-		t.Errorf("observed %v, want 30 delivered, 25 retrying", results)
+	if results["delivered"] != 40 || results["retrying"] != 25 || results["failed"] != 0 {
+		t.Errorf("observed %v, want 40 delivered, 25 retrying", results)
 	}
 }
 

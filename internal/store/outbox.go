@@ -68,6 +68,10 @@ type OutboxMessage struct {
 	LastAt     time.Time // zero before the first attempt
 	LastStatus int       // the HTTP status of the last attempt; 0 when there was none
 	LastError  string
+	// OrderKey groups the messages that must arrive in order: those to one target about one
+	// page and, for signup events, one person (a signup.created before its signup.erased).
+	// Messages about different people do not wait for each other.
+	OrderKey string
 }
 
 // Attempt is the outcome of one delivery attempt, recorded by RecordAttempts.
@@ -207,23 +211,22 @@ const maxPayload = 256 << 10
 const dueScan = 2000
 
 // DueMessages returns up to limit pending messages that may be tried at now, oldest first,
-// keeping order per receiver and page: a message waits while an older pending message to
-// the same target about the same page is waiting for its retry.
+// keeping order per OrderKey: a message waits while an older pending message with the same
+// key (same target, page and person) is waiting for its retry.
 func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]OutboxMessage, error) {
 	rows, err := s.rs.pendingOutbox.QueryContext(ctx, dueScan)
 	if err != nil {
 		return nil, fmt.Errorf("store: due messages: %w", err)
 	}
 	defer rows.Close()
-	type group struct{ target, page string }
-	blocked := map[group]bool{}
+	blocked := map[string]bool{}
 	var out []OutboxMessage
 	for rows.Next() && len(out) < limit {
 		m, err := scanMessage(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: due messages: %w", err)
 		}
-		g := group{m.Target, m.Page}
+		g := m.OrderKey
 		if blocked[g] {
 			continue
 		}
@@ -242,7 +245,7 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]Ou
 // NextDue returns when the earliest pending message is due; ok is false when none is pending.
 func (s *Store) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
 	var ms sql.NullInt64
-	if err := s.read.QueryRowContext(ctx, `SELECT min(next_at) FROM outbox WHERE status = 'pending'`).Scan(&ms); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT min(next_at) FROM outbox INDEXED BY outbox_pending WHERE status = 'pending'`).Scan(&ms); err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next due message: %w", err)
 	}
 	if !ms.Valid {
@@ -346,13 +349,14 @@ func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error
 }
 
 const outboxColumns = `id, msg_id, kind, target, page, event, payload, created_at, status, attempts,
-	next_at, retry_from, coalesce(last_at, 0), last_status, last_error`
+	next_at, retry_from, coalesce(last_at, 0), last_status, last_error, coalesce(lower(email), '')`
 
 func scanMessage(rows *sql.Rows) (OutboxMessage, error) {
 	var m OutboxMessage
 	var created, next, retry, last int64
 	err := rows.Scan(&m.ID, &m.MsgID, &m.Kind, &m.Target, &m.Page, &m.Event, &m.Payload, &created,
-		&m.Status, &m.Attempts, &next, &retry, &last, &m.LastStatus, &m.LastError)
+		&m.Status, &m.Attempts, &next, &retry, &last, &m.LastStatus, &m.LastError, &m.OrderKey)
+	m.OrderKey = m.Kind + "\x00" + m.Target + "\x00" + m.Page + "\x00" + m.OrderKey
 	m.CreatedAt, m.NextAt, m.RetryFrom = time.UnixMilli(created), time.UnixMilli(next), time.UnixMilli(retry)
 	if last != 0 {
 		m.LastAt = time.UnixMilli(last)

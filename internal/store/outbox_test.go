@@ -96,6 +96,8 @@ func TestForgetSendsErasedAfterCreated(t *testing.T) {
 	}
 }
 
+// TestDueMessagesKeepOrderPerReceiverAndPage covers messages about a page (no person): they
+// wait for each other per receiver and page.
 func TestDueMessagesKeepOrderPerReceiverAndPage(t *testing.T) {
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()

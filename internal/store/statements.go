@@ -88,7 +88,7 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.signupsOfEmail, `SELECT id, page FROM signups WHERE email = ? ORDER BY id`},
 		{&w.insertOutbox, `INSERT INTO outbox (msg_id, kind, target, page, event, payload, once_key, email, created_at, next_at, retry_from)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (once_key) DO NOTHING`},
+			ON CONFLICT (once_key) WHERE once_key IS NOT NULL DO NOTHING`},
 		{&w.recordAttempt, `UPDATE outbox SET status = ?, next_at = ?, last_at = ?, last_status = ?, last_error = ?,
 			attempts = attempts + 1 WHERE id = ?`},
 		{&w.forgetOutbox, `DELETE FROM outbox WHERE email = ? AND status != 'pending'`},

@@ -13,13 +13,13 @@
 -- copies; NULL otherwise.
 CREATE TABLE outbox (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    msg_id       TEXT    NOT NULL UNIQUE,
+    msg_id       TEXT    NOT NULL, -- 'msg_' and 130 random bits: unique without an index
     kind         TEXT    NOT NULL CHECK (kind IN ('webhook', 'notify_url', 'notify_email')),
     target       TEXT    NOT NULL,
     page         TEXT    NOT NULL,
     event        TEXT    NOT NULL,
     payload      BLOB    NOT NULL,
-    once_key     TEXT    UNIQUE,
+    once_key     TEXT,
     email        TEXT    COLLATE NOCASE,
     created_at   INTEGER NOT NULL,
     status       TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
@@ -31,8 +31,9 @@ CREATE TABLE outbox (
     last_error   TEXT    NOT NULL DEFAULT ''
 ) STRICT;
 
--- The worker reads pending rows oldest first (order per receiver and page) and sleeps until
--- the earliest next_at; delivered rows, the bulk of the table, are in neither index.
+-- Every index here costs each signup's transaction, so there are two, both partial: the
+-- worker reads pending rows oldest first (delivered rows, the bulk of the table, are not in
+-- it), and once_key is unique where set (signup events have none). Erasures, which look
+-- rows up by email, are rare enough to scan.
 CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
-CREATE INDEX outbox_due ON outbox (next_at) WHERE status = 'pending';
-CREATE INDEX outbox_by_email ON outbox (email) WHERE email IS NOT NULL;
+CREATE UNIQUE INDEX outbox_once ON outbox (once_key) WHERE once_key IS NOT NULL;

@@ -1,0 +1,123 @@
+package bench_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/litmuslabs/litmus/internal/assign"
+	"github.com/litmuslabs/litmus/internal/delivery"
+	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/internal/webhook"
+)
+
+// The outbox benchmarks (issue 15) answer two questions:
+//
+//	go test -run '^$' -bench 'Outbox' -benchtime 20000x ./bench
+//
+// BenchmarkOutboxSignup: how much slower is an acknowledged signup when its webhook is
+// written in the same transaction (64 concurrent signups, as BenchmarkStoreInsertSignup)?
+// BenchmarkOutboxDrain: how many messages a second does the worker deliver to a receiver on
+// this machine (a real listener answering 204), from the first try to the recorded commit?
+
+func BenchmarkOutboxSignup(b *testing.B) {
+	receiver := "https://hooks.example.com/litmus"
+	for _, tc := range []struct {
+		name  string
+		route store.Route
+	}{
+		{"webhooks-off", nil},
+		{"webhooks-on", func(page, event string) []string { return []string{receiver} }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s, phase := openStoreWith(b, store.Options{Route: tc.route})
+			ctx := context.Background()
+			var seq atomic.Int64
+			b.SetParallelism(connections / max(1, runtimeProcs()))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				visitor := assign.NewVisitorID()
+				for pb.Next() {
+					n := seq.Add(1)
+					if _, err := s.InsertSignup(ctx, store.Signup{PhaseID: phase.ID, Page: "chaser",
+						Email: fmt.Sprintf("bench-%d@example.com", n), VisitorID: visitor, Variant: "no-awkward-emails",
+						Fields: map[string]string{"work": "Development", "consent": "on"}}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "signups/s")
+		})
+	}
+}
+
+func BenchmarkOutboxDrain(b *testing.B) {
+	for _, pagesN := range []int{1, 8} {
+		b.Run(fmt.Sprintf("pages-%d", pagesN), func(b *testing.B) {
+			var got atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got.Add(1)
+				w.WriteHeader(http.StatusNoContent)
+			}))
+			defer srv.Close()
+			s, _ := openStoreWith(b, store.Options{Route: func(page, event string) []string { return []string{srv.URL} }})
+			ctx := context.Background()
+			phases := make([]store.Phase, pagesN)
+			for i := range phases {
+				p, err := s.EnsurePhase(ctx, fmt.Sprintf("page-%d", i), "bench", []byte(`{}`))
+				if err != nil {
+					b.Fatal(err)
+				}
+				phases[i] = p
+			}
+			for i := range b.N {
+				p := phases[i%pagesN]
+				if _, err := s.InsertSignup(ctx, store.Signup{PhaseID: p.ID, Page: p.Page,
+					Email: fmt.Sprintf("drain-%d@example.com", i), Variant: "a"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			key, _ := webhook.SecretKey(webhook.NewSecret())
+			w := delivery.New(delivery.Config{Store: s, Key: key})
+			b.ResetTimer()
+			start := time.Now()
+			for {
+				n, err := w.Round(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n == 0 {
+					break
+				}
+			}
+			elapsed := time.Since(start)
+			b.StopTimer()
+			if backlog, _ := s.OutboxBacklog(ctx); backlog != 0 || got.Load() != int64(b.N) {
+				b.Fatalf("backlog %d, receiver got %d of %d", backlog, got.Load(), b.N)
+			}
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "messages/s")
+		})
+	}
+}
+
+// openStoreWith is openStore with options.
+func openStoreWith(b *testing.B, opts store.Options) (*store.Store, store.Phase) {
+	b.Helper()
+	s, err := store.Open(filepath.Join(b.TempDir(), "litmus.db"), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	p, err := s.EnsurePhase(context.Background(), "chaser", "bench", []byte(`{}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, p
+}
