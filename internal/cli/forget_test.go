@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/results"
+	"github.com/litmuslabs/litmus/internal/store"
 )
 
 func TestForgetErasesThePersonEverywhere(t *testing.T) {
@@ -138,4 +139,36 @@ func TestOfflineCommandsBesideARunningServer(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("server did not stop")
 	}
+}
+
+// TestForgetQueuesTheErasureWebhook: `litmus forget` puts signup.erased in the outbox for
+// LITMUS_WEBHOOK_URL, for the server to deliver.
+func TestForgetQueuesTheErasureWebhook(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "litmus.db")
+	s := seedDB(t, db, 10, map[string]int{"no-awkward-emails": 1, "paid-on-time": 1})
+	target := s.emails[0]
+	var out, errOut strings.Builder
+	env := envFunc(map[string]string{"LITMUS_DB": db, "LITMUS_WEBHOOK_URL": "https://hooks.example.com/litmus"})
+	if err := run(context.Background(), []string{"forget", target}, env, &out, &errOut); err != nil {
+		t.Fatalf("forget: %v %s", err, errOut.String())
+	}
+	st := openTestStore(t, db)
+	msgs, err := st.RecentMessages(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 || msgs[0].Event != "signup.erased" || msgs[0].Target != "https://hooks.example.com/litmus" ||
+		!strings.Contains(string(msgs[0].Payload), `"email":"`+target+`"`) {
+		t.Errorf("outbox after forget: %+v", msgs)
+	}
+}
+
+func openTestStore(t *testing.T, db string) *store.Store {
+	t.Helper()
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -68,6 +68,13 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{map[string]string{"LITMUS_ADMIN_PASSWORD": "short"}, nil, "shorter than 12 characters"},
 		{nil, []string{"--log-format", "xml"}, "want text or json"},
 		{nil, []string{"--db", " "}, "LITMUS_DB (--db) is empty"},
+		{map[string]string{"LITMUS_WEBHOOK_URL": "http://hooks.example.com/x"}, nil, "LITMUS_WEBHOOK_URL must use https://"},
+		{map[string]string{"LITMUS_WEBHOOK_SECRET": "hunter2"}, nil, "LITMUS_WEBHOOK_SECRET must start with whsec_"},
+		{map[string]string{"LITMUS_NOTIFY_URL": "hooks.slack.com/x"}, nil, "LITMUS_NOTIFY_URL is not an address"},
+		{map[string]string{"LITMUS_NOTIFY_EMAIL": "me@example.com"}, nil, "LITMUS_NOTIFY_EMAIL needs LITMUS_SMTP_URL"},
+		{map[string]string{"LITMUS_NOTIFY_EMAIL": "not mail", "LITMUS_SMTP_URL": "smtp://h", "LITMUS_MAIL_FROM": "a@b.c"}, nil, `LITMUS_NOTIFY_EMAIL "not mail" is not a mail address`},
+		{map[string]string{"LITMUS_SMTP_URL": "mail.example.com:587"}, nil, "LITMUS_SMTP_URL must start with smtp://"},
+		{map[string]string{"LITMUS_SMTP_URL": "smtp://mail.example.com", "LITMUS_MAIL_FROM": "Litmus"}, nil, "LITMUS_MAIL_FROM \"Litmus\" is not a mail address"},
 	}
 	for _, c := range cases {
 		_, err := parse(t, c.env, c.args...)
