@@ -188,8 +188,13 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 	var (
 		mu       sync.Mutex
 		attempts []store.Attempt
-		wg       sync.WaitGroup
-		slots    = make(chan struct{}, w.cfg.Parallel)
+		tried    int
+		// down holds the receivers that failed in this round, with the retry time: their
+		// other messages are put off to then without a request, so a receiver that hangs
+		// costs one timeout per sender, not one per message.
+		down  = map[string]time.Time{}
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, w.cfg.Parallel)
 	)
 	for _, k := range order {
 		wg.Add(1)
@@ -197,9 +202,27 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 		go func(q []store.OutboxMessage) {
 			defer func() { <-slots; wg.Done() }()
 			for _, m := range q {
-				a := w.attempt(ctx, m)
+				mu.Lock()
+				until, isDown := down[m.Target]
+				if isDown {
+					attempts = append(attempts, store.Attempt{ID: m.ID, Deferred: true, NextAt: until})
+				}
+				mu.Unlock()
+				if isDown {
+					return
+				}
+				a, ok := w.attempt(ctx, m)
+				if !ok {
+					return // shutting down: not tried, still due after the restart
+				}
 				mu.Lock()
 				attempts = append(attempts, a)
+				tried++
+				if !a.Delivered && !a.GiveUp {
+					if _, seen := down[m.Target]; !seen {
+						down[m.Target] = a.NextAt
+					}
+				}
 				mu.Unlock()
 				if !a.Delivered && !a.GiveUp {
 					return
@@ -208,15 +231,19 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 		}(queues[k])
 	}
 	wg.Wait()
+	if len(attempts) == 0 {
+		return 0, nil
+	}
 	// Record with a fresh context: what was sent must be recorded even when shutting down,
 	// or it is sent again after the restart (harmless with webhook-id, but avoidable).
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := w.cfg.Store.RecordAttempts(rec, attempts); err != nil {
-		return len(attempts), err
+		return tried, err
 	}
 	for _, a := range attempts {
 		switch {
+		case a.Deferred:
 		case a.Delivered:
 			w.cfg.Observe("delivered")
 		case a.GiveUp:
@@ -225,14 +252,18 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 			w.cfg.Observe("retrying")
 		}
 	}
-	return len(attempts), nil
+	return tried, nil
 }
 
-// attempt sends m once and says what to record.
-func (w *Worker) attempt(ctx context.Context, m store.OutboxMessage) store.Attempt {
+// attempt sends m once and says what to record; ok is false when ctx ended during the
+// attempt (a shutdown), which is not the receiver's failure and is not recorded.
+func (w *Worker) attempt(ctx context.Context, m store.OutboxMessage) (a store.Attempt, ok bool) {
 	res := w.send(ctx, m)
+	if res.err != "" && ctx.Err() != nil {
+		return store.Attempt{}, false
+	}
 	now := w.cfg.Now()
-	a := store.Attempt{ID: m.ID, At: now, Status: res.status, Error: res.err}
+	a = store.Attempt{ID: m.ID, At: now, Status: res.status, Error: res.err}
 	switch {
 	case res.err == "":
 		a.Delivered = true
@@ -243,7 +274,7 @@ func (w *Worker) attempt(ctx context.Context, m store.OutboxMessage) store.Attem
 	default:
 		a.NextAt = now.Add(w.backoff(m.Attempts))
 	}
-	return a
+	return a, true
 }
 
 // backoff is the wait after the (n+1)th failed attempt: BaseDelay doubled n times, at most

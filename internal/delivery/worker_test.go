@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -281,7 +282,11 @@ func TestBadAnswersAreRecordedAndBounded(t *testing.T) {
 			defer srv.Close()
 			s := openStore(t, func(page, event string) []string { return []string{srv.URL} }, store.Hooks{})
 			signups(t, s, "idea", "a@example.com")
-			w := delivery.New(delivery.Config{Store: s, Key: key(t, webhook.NewSecret()), Timeout: 50 * time.Millisecond})
+			timeout := 10 * time.Second // a loaded machine must not turn an answer into a timeout
+			if tc.name == "timeout" {
+				timeout = 50 * time.Millisecond
+			}
+			w := delivery.New(delivery.Config{Store: s, Key: key(t, webhook.NewSecret()), Timeout: timeout})
 			if _, err := w.Round(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -369,5 +374,42 @@ func TestNotifyURLGetsSlackText(t *testing.T) {
 	drain(t, s, w)
 	if string(body) != `{"text":"Verdict reached on idea"}` || sig != "" {
 		t.Errorf("Slack-compatible hook got %s (signature %q)", body, sig)
+	}
+}
+
+// TestFailingReceiverIsNotAskedAgainInTheSameRound: once a receiver failed, its other
+// messages wait for the same retry time without a request (a hung receiver would otherwise
+// cost a timeout per message).
+func TestFailingReceiverIsNotAskedAgainInTheSameRound(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.WriteHeader(503)
+	}))
+	defer srv.Close()
+	s := openStore(t, func(page, event string) []string { return []string{srv.URL} }, store.Hooks{})
+	var emails []string
+	for i := range 10 {
+		emails = append(emails, fmt.Sprintf("p%d@example.com", i))
+	}
+	signups(t, s, "idea", emails...)
+	w := delivery.New(delivery.Config{Store: s, Key: key(t, webhook.NewSecret()), Parallel: 1})
+	if n, err := w.Round(context.Background()); err != nil || n != 1 {
+		t.Fatalf("Round tried %d messages (%v), want 1", n, err)
+	}
+	if requests.Load() != 1 {
+		t.Errorf("the receiver got %d requests, want 1", requests.Load())
+	}
+	msgs, _ := s.RecentMessages(context.Background(), 20)
+	var failed store.OutboxMessage
+	for _, m := range msgs {
+		if m.Attempts == 1 {
+			failed = m
+		}
+	}
+	for _, m := range msgs {
+		if m.ID != failed.ID && (m.Attempts != 0 || !m.NextAt.Equal(failed.NextAt) || m.Status != store.StatusPending) {
+			t.Errorf("message %d: attempts %d, next %v; want 0 attempts, put off to %v", m.ID, m.Attempts, m.NextAt, failed.NextAt)
+		}
 	}
 }

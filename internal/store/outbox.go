@@ -80,6 +80,7 @@ type Attempt struct {
 	At        time.Time
 	Delivered bool
 	GiveUp    bool      // failed and out of retries: the message is marked failed
+	Deferred  bool      // not tried (its receiver just failed): only NextAt is stored
 	NextAt    time.Time // when to try again (not Delivered, not GiveUp)
 	Status    int       // HTTP status, 0 if none
 	Error     string    // short, for the admin; "" when delivered
@@ -258,6 +259,12 @@ func (s *Store) NextDue(ctx context.Context) (at time.Time, ok bool, err error) 
 func (s *Store) RecordAttempts(ctx context.Context, attempts []Attempt) error {
 	_, err := submit(ctx, s, "record deliveries", func(b *batch) (struct{}, error) {
 		for _, a := range attempts {
+			if a.Deferred {
+				if _, err := b.tx.ExecContext(b.ctx, `UPDATE outbox SET next_at = ? WHERE id = ? AND status = 'pending'`, a.NextAt.UnixMilli(), a.ID); err != nil {
+					return struct{}{}, fmt.Errorf("store: put off delivery %d: %w", a.ID, err)
+				}
+				continue
+			}
 			status, next := StatusPending, a.NextAt.UnixMilli()
 			switch {
 			case a.Delivered:
