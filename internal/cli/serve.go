@@ -31,7 +31,11 @@ const shutdownTimeout = 8 * time.Second
 
 // runServe implements `litmus serve`, the default command.
 func runServe(ctx context.Context, b Build, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).", stderr)
+	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\n"+
+		"The admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).\n"+
+		"Webhooks and notifications are set in the environment only (they hold secrets):\n"+
+		"LITMUS_WEBHOOK_URL, LITMUS_WEBHOOK_SECRET, LITMUS_NOTIFY_URL, LITMUS_NOTIFY_EMAIL,\n"+
+		"LITMUS_SMTP_URL, LITMUS_MAIL_FROM; see docs/webhooks.md.", stderr)
 	cfg, err := config.Register(fs, config.ScopeServe, getenv)
 	if err != nil {
 		return err
