@@ -132,6 +132,8 @@ var funcs = template.FuncMap{
 			return "badge badge-validated"
 		case store.StatusFailed:
 			return "badge badge-invalidated"
+		case store.StatusSkipped:
+			return "badge badge-early"
 		}
 		return "badge badge-running"
 	},

@@ -218,13 +218,13 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 				mu.Lock()
 				attempts = append(attempts, a)
 				tried++
-				if !a.Delivered && !a.GiveUp {
+				if !a.Delivered && !a.GiveUp && !a.Skipped {
 					if _, seen := down[m.Target]; !seen {
 						down[m.Target] = a.NextAt
 					}
 				}
 				mu.Unlock()
-				if !a.Delivered && !a.GiveUp {
+				if !a.Delivered && !a.GiveUp && !a.Skipped {
 					return
 				}
 			}
@@ -243,7 +243,7 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 	}
 	for _, a := range attempts {
 		switch {
-		case a.Deferred:
+		case a.Deferred, a.Skipped:
 		case a.Delivered:
 			w.cfg.Observe("delivered")
 		case a.GiveUp:
@@ -258,6 +258,9 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 // attempt sends m once and says what to record; ok is false when ctx ended during the
 // attempt (a shutdown), which is not the receiver's failure and is not recorded.
 func (w *Worker) attempt(ctx context.Context, m store.OutboxMessage) (a store.Attempt, ok bool) {
+	if m.Skip != "" {
+		return store.Attempt{ID: m.ID, At: w.cfg.Now(), Skipped: true, Error: m.Skip}, true
+	}
 	res := w.send(ctx, m)
 	if res.err != "" && ctx.Err() != nil {
 		return store.Attempt{}, false

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -26,7 +27,8 @@ const (
 const (
 	StatusPending   = "pending"
 	StatusDelivered = "delivered"
-	StatusFailed    = "failed" // given up after retrying for the worker's retry window
+	StatusFailed    = "failed"  // given up after retrying for the worker's retry window
+	StatusSkipped   = "skipped" // not sent: the person was forgotten before it went out
 )
 
 // Outbox events written by the store itself; the others come from EnqueueMessages.
@@ -68,6 +70,11 @@ type OutboxMessage struct {
 	LastAt     time.Time // zero before the first attempt
 	LastStatus int       // the HTTP status of the last attempt; 0 when there was none
 	LastError  string
+	// Skip, when set, says why there is nothing to send (the signup was erased before its
+	// signup.created went out); Payload is then nil.
+	Skip     string
+	signupID int64 // the signup of a signup.* event, else 0
+
 	// OrderKey groups the messages that must arrive in order: those to one target about one
 	// page and, for signup events, one person (a signup.created before its signup.erased).
 	// Messages about different people do not wait for each other.
@@ -80,6 +87,7 @@ type Attempt struct {
 	At        time.Time
 	Delivered bool
 	GiveUp    bool      // failed and out of retries: the message is marked failed
+	Skipped   bool      // nothing to send (OutboxMessage.Skip): the message is marked skipped
 	Deferred  bool      // not tried (its receiver just failed): only NextAt is stored
 	NextAt    time.Time // when to try again (not Delivered, not GiveUp)
 	Status    int       // HTTP status, 0 if none
@@ -132,8 +140,9 @@ type ErasedData struct {
 }
 
 // outbox writes one webhook message per receiver that wants event on page, inside the
-// current savepoint. email is kept for erasure (see ForgetEmail).
-func (b *batch) outbox(page, event string, at time.Time, data any, email string) error {
+// current savepoint. A signup.created row stores only signupID (its body is built when sent,
+// see DueMessages); other events store their body, and erasures their email.
+func (b *batch) outbox(page, event string, at time.Time, signupID int64, data any, email string) error {
 	route := b.w.route
 	if route == nil {
 		return nil
@@ -142,12 +151,15 @@ func (b *batch) outbox(page, event string, at time.Time, data any, email string)
 	if len(urls) == 0 {
 		return nil
 	}
-	body, err := json.Marshal(Envelope{Type: event, Timestamp: at.UTC(), Data: data})
-	if err != nil {
-		return fmt.Errorf("encode %s payload: %w", event, err)
+	var body []byte
+	if event != eventSignupCreated {
+		var err error
+		if body, err = json.Marshal(Envelope{Type: event, Timestamp: at.UTC(), Data: data}); err != nil {
+			return fmt.Errorf("encode %s payload: %w", event, err)
+		}
 	}
 	for _, u := range urls {
-		if err := b.insertMessage(NewMessage{Kind: KindWebhook, Target: u, Page: page, Event: event, Payload: body}, email, at); err != nil {
+		if err := b.insertMessage(NewMessage{Kind: KindWebhook, Target: u, Page: page, Event: event, Payload: body}, signupID, email, at); err != nil {
 			return err
 		}
 	}
@@ -155,16 +167,27 @@ func (b *batch) outbox(page, event string, at time.Time, data any, email string)
 }
 
 // insertMessage stores m; a message whose OnceKey is already stored is skipped.
-func (b *batch) insertMessage(m NewMessage, email string, at time.Time) error {
-	var once, mail any
+func (b *batch) insertMessage(m NewMessage, signupID int64, email string, at time.Time) error {
+	var once, mail, ref any
 	if m.OnceKey != "" {
 		once = m.OnceKey
 	}
 	if email != "" {
 		mail = email
 	}
+	if signupID != 0 {
+		ref = signupID
+	}
+	var payload any
+	if m.Payload != nil {
+		payload = m.Payload
+	}
 	ms := at.UnixMilli()
-	res, err := b.stmt(b.w.ws.insertOutbox).Exec(newMsgID(), m.Kind, m.Target, m.Page, m.Event, m.Payload, once, mail, ms, ms, ms)
+	st := b.w.ws.insertOutbox
+	if m.OnceKey != "" {
+		st = b.w.ws.insertOutboxOnce
+	}
+	res, err := b.stmt(st).Exec(newMsgID(), m.Kind, m.Target, m.Page, m.Event, payload, ref, once, mail, ms, ms, ms)
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
@@ -181,8 +204,8 @@ func (s *Store) EnqueueMessages(ctx context.Context, msgs []NewMessage) (int, er
 		switch {
 		case m.Kind != KindWebhook && m.Kind != KindNotifyURL && m.Kind != KindNotifyEmail:
 			return 0, invalid("message kind %q is not one of webhook, notify_url, notify_email", m.Kind)
-		case m.Target == "" || m.Event == "":
-			return 0, invalid("a message needs a target and an event")
+		case m.Target == "" || m.Event == "" || m.Payload == nil:
+			return 0, invalid("a message needs a target, an event and a payload")
 		case len(m.Payload) > maxPayload:
 			return 0, invalid("a message payload is %d bytes; at most %d", len(m.Payload), maxPayload)
 		}
@@ -193,7 +216,7 @@ func (s *Store) EnqueueMessages(ctx context.Context, msgs []NewMessage) (int, er
 		for _, m := range msgs {
 			before := b.outboxed
 			b.outboxed = false
-			if err := b.insertMessage(m, "", now); err != nil {
+			if err := b.insertMessage(m, 0, "", now); err != nil {
 				return 0, fmt.Errorf("store: %w", err)
 			}
 			if b.outboxed {
@@ -240,7 +263,48 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]Ou
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: due messages: %w", err)
 	}
+	rows.Close()
+	for i := range out {
+		if out[i].Payload == nil && out[i].Event == eventSignupCreated {
+			if err := s.signupPayload(ctx, &out[i]); err != nil {
+				return nil, fmt.Errorf("store: due messages: %w", err)
+			}
+		}
+	}
 	return out, nil
+}
+
+// signupPayload builds a signup.created body from the signups row, the same at every try
+// (its timestamp is the signup's). A signup erased before it went out leaves m.Skip set.
+func (s *Store) signupPayload(ctx context.Context, m *OutboxMessage) error {
+	rows, err := s.rs.signupByID.QueryContext(ctx, m.signupID)
+	if err != nil {
+		return err
+	}
+	list, err := scanSignups(rows)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		m.Skip = "not sent: the person was forgotten before it went out"
+		return nil
+	}
+	r := list[0]
+	fields := r.Fields
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	fj, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	m.Payload, err = json.Marshal(Envelope{Type: eventSignupCreated, Timestamp: r.CreatedAt.UTC(), Data: SignupData{
+		Page: r.Page, SignupID: r.ID, PhaseID: r.PhaseID, Email: r.Email, Variant: r.Variant, Counted: r.Counted,
+		Fields: fj, CreatedAt: r.CreatedAt.UTC(),
+		Source: SourceData{Referrer: r.Source.ReferrerHost, UTMSource: r.Source.UTMSource, UTMMedium: r.Source.UTMMedium,
+			UTMCampaign: r.Source.UTMCampaign, UTMTerm: r.Source.UTMTerm, UTMContent: r.Source.UTMContent},
+	}})
+	return err
 }
 
 // NextDue returns when the earliest pending message is due; ok is false when none is pending.
@@ -267,6 +331,8 @@ func (s *Store) RecordAttempts(ctx context.Context, attempts []Attempt) error {
 			}
 			status, next := StatusPending, a.NextAt.UnixMilli()
 			switch {
+			case a.Skipped:
+				status = StatusSkipped
 			case a.Delivered:
 				status = StatusDelivered
 			case a.GiveUp:
@@ -343,8 +409,8 @@ func (s *Store) OutboxState(ctx context.Context) (pending int64, oldest time.Tim
 	return pending, oldest, nil
 }
 
-// PruneOutbox deletes delivered and failed messages created before before, so the outbox
-// (which holds signups' email addresses) does not keep them for ever.
+// PruneOutbox deletes delivered, failed and skipped messages created before before, so the
+// outbox does not grow for ever.
 func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
 	return submit(ctx, s, "prune outbox", func(b *batch) (int64, error) {
 		res, err := b.tx.ExecContext(b.ctx, `DELETE FROM outbox WHERE status != 'pending' AND created_at < ?`, before.UnixMilli())
@@ -355,15 +421,17 @@ func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error
 	})
 }
 
-const outboxColumns = `id, msg_id, kind, target, page, event, payload, created_at, status, attempts,
-	next_at, retry_from, coalesce(last_at, 0), last_status, last_error, coalesce(lower(email), '')`
+const outboxColumns = `id, msg_id, kind, target, page, event, payload, coalesce(signup_id, 0), created_at,
+	status, attempts, next_at, retry_from, coalesce(last_at, 0), last_status, last_error`
 
 func scanMessage(rows *sql.Rows) (OutboxMessage, error) {
 	var m OutboxMessage
 	var created, next, retry, last int64
-	err := rows.Scan(&m.ID, &m.MsgID, &m.Kind, &m.Target, &m.Page, &m.Event, &m.Payload, &created,
-		&m.Status, &m.Attempts, &next, &retry, &last, &m.LastStatus, &m.LastError, &m.OrderKey)
-	m.OrderKey = m.Kind + "\x00" + m.Target + "\x00" + m.Page + "\x00" + m.OrderKey
+	err := rows.Scan(&m.ID, &m.MsgID, &m.Kind, &m.Target, &m.Page, &m.Event, &m.Payload, &m.signupID, &created,
+		&m.Status, &m.Attempts, &next, &retry, &last, &m.LastStatus, &m.LastError)
+	// A signup's events share a key (its signup.created goes before its signup.erased);
+	// a page's other events share the key with signup_id 0.
+	m.OrderKey = m.Kind + "\x00" + m.Target + "\x00" + m.Page + "\x00" + strconv.FormatInt(m.signupID, 10)
 	m.CreatedAt, m.NextAt, m.RetryFrom = time.UnixMilli(created), time.UnixMilli(next), time.UnixMilli(retry)
 	if last != 0 {
 		m.LastAt = time.UnixMilli(last)

@@ -25,16 +25,24 @@ func TestSignupWritesItsWebhookInTheSameCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Acknowledged: the message is in the file already, with the signup.
+	// Acknowledged: the message is in the file already, with the signup. It refers to the
+	// signup rather than copying the address.
 	db := rawDB(t, path)
-	var event, target, payload, status string
-	if err := db.QueryRow("SELECT event, target, payload, status FROM outbox").Scan(&event, &target, &payload, &status); err != nil {
+	var event, target, status string
+	var signupID int64
+	var stored []byte
+	if err := db.QueryRow("SELECT event, target, status, signup_id, payload FROM outbox").Scan(&event, &target, &status, &signupID, &stored); err != nil {
 		t.Fatalf("no outbox row after an acknowledged signup: %v", err)
 	}
 	db.Close()
-	if event != "signup.created" || target != "https://hooks.example.com/a" || status != "pending" {
-		t.Errorf("outbox row: %s %s %s", event, target, status)
+	if event != "signup.created" || target != "https://hooks.example.com/a" || status != "pending" || signupID != res.ID || stored != nil {
+		t.Errorf("outbox row: %s %s %s signup %d payload %q", event, target, status, signupID, stored)
 	}
+	due, err := s.DueMessages(ctx, time.Now(), 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("DueMessages = %d, %v", len(due), err)
+	}
+	payload := string(due[0].Payload)
 	var env struct {
 		Type string
 		Data store.SignupData

@@ -188,12 +188,7 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 		// Last, after every statement succeeded: the sums are not undone by the savepoint.
 		b.count(r.PhaseID, variant, r.day, src, tally{signups: 1})
 	}
-	if err := b.outbox(r.Page, eventSignupCreated, r.At, SignupData{
-		Page: r.Page, SignupID: id, PhaseID: r.PhaseID, Email: r.Email, Variant: variant, Counted: counted,
-		Fields: json.RawMessage(r.fields), CreatedAt: r.At.UTC(),
-		Source: SourceData{Referrer: src.ReferrerHost, UTMSource: src.UTMSource, UTMMedium: src.UTMMedium,
-			UTMCampaign: src.UTMCampaign, UTMTerm: src.UTMTerm, UTMContent: src.UTMContent},
-	}, r.Email); err != nil {
+	if err := b.outbox(r.Page, eventSignupCreated, r.At, id, nil, ""); err != nil {
 		return SignupResult{}, err
 	}
 	b.events = append(b.events, event{signup: true, page: r.Page, variant: variant})
@@ -226,9 +221,9 @@ func (s *Store) ForgetEmail(ctx context.Context, email string) (int64, error) {
 }
 
 // eraseEvents sends signup.erased for every signup of email to the receivers of its page, so
-// the erasure reaches the tools the signup was sent to, and deletes the outbox's delivered
-// and failed copies of messages about email (pending ones still go out, in order, before
-// the erasure).
+// the erasure reaches the tools the signup was sent to, and deletes the sent copies of
+// earlier erasures of email. A signup.created still pending is skipped when its turn comes
+// (its signup is gone), just before the erasure.
 func (b *batch) eraseEvents(email string) error {
 	rows, err := b.stmt(b.w.ws.signupsOfEmail).Query(email)
 	if err != nil {
@@ -256,7 +251,7 @@ func (b *batch) eraseEvents(email string) error {
 	}
 	now := time.Now()
 	for _, su := range list {
-		if err := b.outbox(su.page, eventSignupErased, now, ErasedData{Page: su.page, SignupID: su.id, Email: email, ErasedAt: now.UTC()}, email); err != nil {
+		if err := b.outbox(su.page, eventSignupErased, now, su.id, ErasedData{Page: su.page, SignupID: su.id, Email: email, ErasedAt: now.UTC()}, email); err != nil {
 			return err
 		}
 	}

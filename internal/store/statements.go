@@ -26,6 +26,7 @@ type writeStmts struct {
 	deleteByEmail    *sql.Stmt
 	signupsOfEmail   *sql.Stmt
 	insertOutbox     *sql.Stmt
+	insertOutboxOnce *sql.Stmt
 	recordAttempt    *sql.Stmt
 	forgetOutbox     *sql.Stmt
 	savepoint        *sql.Stmt
@@ -46,6 +47,7 @@ type readStmts struct {
 	filteredTotal *sql.Stmt
 	filteredTop   *sql.Stmt
 	pendingOutbox *sql.Stmt
+	signupByID    *sql.Stmt
 }
 
 const sourceColumns = `referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content`
@@ -86,8 +88,10 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.phaseHasVisitors, `SELECT EXISTS (SELECT 1 FROM visitors WHERE phase_id = ?)`},
 		{&w.deleteByEmail, `DELETE FROM signups WHERE email = ?`},
 		{&w.signupsOfEmail, `SELECT id, page FROM signups WHERE email = ? ORDER BY id`},
-		{&w.insertOutbox, `INSERT INTO outbox (msg_id, kind, target, page, event, payload, once_key, email, created_at, next_at, retry_from)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		{&w.insertOutbox, `INSERT INTO outbox (msg_id, kind, target, page, event, payload, signup_id, once_key, email, created_at, next_at, retry_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.insertOutboxOnce, `INSERT INTO outbox (msg_id, kind, target, page, event, payload, signup_id, once_key, email, created_at, next_at, retry_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (once_key) WHERE once_key IS NOT NULL DO NOTHING`},
 		{&w.recordAttempt, `UPDATE outbox SET status = ?, next_at = ?, last_at = ?, last_status = ?, last_error = ?,
 			attempts = attempts + 1 WHERE id = ?`},
@@ -124,6 +128,7 @@ func (r *readStmts) list() []stmtSQL {
 			WHERE page = ? AND day >= ?
 			GROUP BY class, agent ORDER BY n DESC, class, agent LIMIT ?`},
 		{&r.pendingOutbox, `SELECT ` + outboxColumns + ` FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`},
+		{&r.signupByID, `SELECT ` + signupColumns + ` FROM signups WHERE id = ?`},
 	}
 }
 
