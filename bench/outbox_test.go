@@ -28,15 +28,33 @@ import (
 
 func BenchmarkOutboxSignup(b *testing.B) {
 	receiver := "https://hooks.example.com/litmus"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer srv.Close()
 	for _, tc := range []struct {
-		name  string
-		route store.Route
+		name    string
+		route   store.Route
+		deliver bool // run the delivery worker meanwhile, to a receiver in this process
 	}{
-		{"webhooks-off", nil},
-		{"webhooks-on", func(page, event string) []string { return []string{receiver} }},
+		{"webhooks-off", nil, false},
+		{"webhooks-on", func(page, event string) []string { return []string{receiver} }, false},
+		{"webhooks-on-delivering", func(page, event string) []string { return []string{srv.URL} }, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			s, phase := openStoreWith(b, store.Options{Route: tc.route})
+			var wake func()
+			s, phase := openStoreWith(b, store.Options{Route: tc.route, Hooks: store.Hooks{Outboxed: func() {
+				if wake != nil {
+					wake()
+				}
+			}}})
+			if tc.deliver {
+				key, _ := webhook.SecretKey(webhook.NewSecret())
+				w := delivery.New(delivery.Config{Store: s, Key: key})
+				wake = w.Wake
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan struct{})
+				go func() { w.Run(ctx); close(done) }()
+				b.Cleanup(func() { cancel(); <-done })
+			}
 			ctx := context.Background()
 			var seq atomic.Int64
 			b.SetParallelism(connections / max(1, runtimeProcs()))

@@ -246,7 +246,7 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]Ou
 	blocked := map[string]bool{}
 	var out []OutboxMessage
 	for rows.Next() && len(out) < limit {
-		m, err := scanMessage(rows)
+		m, su, err := scanDue(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: due messages: %w", err)
 		}
@@ -258,51 +258,54 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]Ou
 			blocked[g] = true
 			continue
 		}
+		if m.Payload == nil && m.Event == eventSignupCreated {
+			if err := su.payload(&m); err != nil {
+				return nil, fmt.Errorf("store: due messages: %w", err)
+			}
+		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: due messages: %w", err)
 	}
-	rows.Close()
-	for i := range out {
-		if out[i].Payload == nil && out[i].Event == eventSignupCreated {
-			if err := s.signupPayload(ctx, &out[i]); err != nil {
-				return nil, fmt.Errorf("store: due messages: %w", err)
-			}
-		}
-	}
 	return out, nil
 }
 
-// signupPayload builds a signup.created body from the signups row, the same at every try
-// (its timestamp is the signup's). A signup erased before it went out leaves m.Skip set.
-func (s *Store) signupPayload(ctx context.Context, m *OutboxMessage) error {
-	rows, err := s.rs.signupByID.QueryContext(ctx, m.signupID)
-	if err != nil {
-		return err
-	}
-	list, err := scanSignups(rows)
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
+// dueSignup is the signups row joined to a pending message; id is NULL when there is none
+// (not a signup event, or the signup was erased).
+type dueSignup struct {
+	id, phase, created, counted                                      sql.NullInt64
+	page, email, variant, fields                                     sql.NullString
+	referrer, utmSource, utmMedium, utmCampaign, utmTerm, utmContent sql.NullString
+}
+
+// scanDue scans a pendingOutbox row: the message and its signup.
+func scanDue(rows *sql.Rows) (OutboxMessage, dueSignup, error) {
+	var m OutboxMessage
+	var su dueSignup
+	var created, next, retry, last int64
+	err := rows.Scan(&m.ID, &m.MsgID, &m.Kind, &m.Target, &m.Page, &m.Event, &m.Payload, &m.signupID, &created,
+		&m.Status, &m.Attempts, &next, &retry, &last, &m.LastStatus, &m.LastError,
+		&su.id, &su.phase, &su.created, &su.page, &su.email, &su.variant, &su.fields, &su.counted,
+		&su.referrer, &su.utmSource, &su.utmMedium, &su.utmCampaign, &su.utmTerm, &su.utmContent)
+	m.fill(created, next, retry, last)
+	return m, su, err
+}
+
+// payload builds a signup.created body from the signups row, the same at every try (its
+// timestamp is the signup's). A signup erased before it went out leaves m.Skip set.
+func (su dueSignup) payload(m *OutboxMessage) error {
+	if !su.id.Valid {
 		m.Skip = "not sent: the person was forgotten before it went out"
 		return nil
 	}
-	r := list[0]
-	fields := r.Fields
-	if fields == nil {
-		fields = map[string]string{}
-	}
-	fj, err := json.Marshal(fields)
-	if err != nil {
-		return err
-	}
-	m.Payload, err = json.Marshal(Envelope{Type: eventSignupCreated, Timestamp: r.CreatedAt.UTC(), Data: SignupData{
-		Page: r.Page, SignupID: r.ID, PhaseID: r.PhaseID, Email: r.Email, Variant: r.Variant, Counted: r.Counted,
-		Fields: fj, CreatedAt: r.CreatedAt.UTC(),
-		Source: SourceData{Referrer: r.Source.ReferrerHost, UTMSource: r.Source.UTMSource, UTMMedium: r.Source.UTMMedium,
-			UTMCampaign: r.Source.UTMCampaign, UTMTerm: r.Source.UTMTerm, UTMContent: r.Source.UTMContent},
+	at := time.UnixMilli(su.created.Int64).UTC()
+	var err error
+	m.Payload, err = json.Marshal(Envelope{Type: eventSignupCreated, Timestamp: at, Data: SignupData{
+		Page: su.page.String, SignupID: su.id.Int64, PhaseID: su.phase.Int64, Email: su.email.String,
+		Variant: su.variant.String, Counted: su.counted.Int64 == 1, Fields: json.RawMessage(su.fields.String), CreatedAt: at,
+		Source: SourceData{Referrer: su.referrer.String, UTMSource: su.utmSource.String, UTMMedium: su.utmMedium.String,
+			UTMCampaign: su.utmCampaign.String, UTMTerm: su.utmTerm.String, UTMContent: su.utmContent.String},
 	}})
 	return err
 }
@@ -370,7 +373,7 @@ func (s *Store) Resend(ctx context.Context, id int64) error {
 
 // RecentMessages returns the newest messages, newest first, at most limit (0 means 50).
 func (s *Store) RecentMessages(ctx context.Context, limit int) ([]OutboxMessage, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox ORDER BY id DESC LIMIT ?`, listLimit(limit))
+	rows, err := s.read.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox o ORDER BY o.id DESC LIMIT ?`, listLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("store: recent messages: %w", err)
 	}
@@ -421,14 +424,20 @@ func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error
 	})
 }
 
-const outboxColumns = `id, msg_id, kind, target, page, event, payload, coalesce(signup_id, 0), created_at,
-	status, attempts, next_at, retry_from, coalesce(last_at, 0), last_status, last_error`
+const outboxColumns = `o.id, o.msg_id, o.kind, o.target, o.page, o.event, o.payload, coalesce(o.signup_id, 0),
+	o.created_at, o.status, o.attempts, o.next_at, o.retry_from, coalesce(o.last_at, 0), o.last_status, o.last_error`
 
 func scanMessage(rows *sql.Rows) (OutboxMessage, error) {
 	var m OutboxMessage
 	var created, next, retry, last int64
 	err := rows.Scan(&m.ID, &m.MsgID, &m.Kind, &m.Target, &m.Page, &m.Event, &m.Payload, &m.signupID, &created,
 		&m.Status, &m.Attempts, &next, &retry, &last, &m.LastStatus, &m.LastError)
+	m.fill(created, next, retry, last)
+	return m, err
+}
+
+// fill sets the times and the order key of a scanned message.
+func (m *OutboxMessage) fill(created, next, retry, last int64) {
 	// A signup's events share a key (its signup.created goes before its signup.erased);
 	// a page's other events share the key with signup_id 0.
 	m.OrderKey = m.Kind + "\x00" + m.Target + "\x00" + m.Page + "\x00" + strconv.FormatInt(m.signupID, 10)
@@ -436,7 +445,6 @@ func scanMessage(rows *sql.Rows) (OutboxMessage, error) {
 	if last != 0 {
 		m.LastAt = time.UnixMilli(last)
 	}
-	return m, err
 }
 
 // settingWebhookSecret names the generated webhook secret in settings.

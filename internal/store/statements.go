@@ -47,7 +47,6 @@ type readStmts struct {
 	filteredTotal *sql.Stmt
 	filteredTop   *sql.Stmt
 	pendingOutbox *sql.Stmt
-	signupByID    *sql.Stmt
 }
 
 const sourceColumns = `referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content`
@@ -127,8 +126,12 @@ func (r *readStmts) list() []stmtSQL {
 		{&r.filteredTop, `SELECT class, agent, sum(requests) AS n FROM filtered
 			WHERE page = ? AND day >= ?
 			GROUP BY class, agent ORDER BY n DESC, class, agent LIMIT ?`},
-		{&r.pendingOutbox, `SELECT ` + outboxColumns + ` FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`},
-		{&r.signupByID, `SELECT ` + signupColumns + ` FROM signups WHERE id = ?`},
+		// A signup.created row has no payload: its signup is joined in to build one.
+		{&r.pendingOutbox, `SELECT ` + outboxColumns + `,
+			s.id, s.phase_id, s.created_at, s.page, s.email, s.variant, s.fields, s.counted,
+			s.referrer_host, s.utm_source, s.utm_medium, s.utm_campaign, s.utm_term, s.utm_content
+			FROM outbox o LEFT JOIN signups s ON s.id = o.signup_id AND o.payload IS NULL
+			WHERE o.status = 'pending' ORDER BY o.id LIMIT ?`},
 	}
 }
 
