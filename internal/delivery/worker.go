@@ -33,6 +33,11 @@ const (
 	DefaultPoll      = 5 * time.Second  // look again at least this often, even without a wake-up
 	DefaultBatch     = 500              // messages tried per round, recorded in one commit
 	DefaultParallel  = 16               // order keys tried at once
+	// DefaultGather is the least time between two rounds that were not full. The first
+	// signup after a quiet spell goes out at once; during a flood, each round takes what
+	// came in meanwhile, so the due scan and the commit recording the attempts are paid
+	// per few hundred messages instead of per batch of signups.
+	DefaultGather = 200 * time.Millisecond
 )
 
 // Config is what a Worker needs. Store is required.
@@ -51,6 +56,7 @@ type Config struct {
 	Poll      time.Duration
 	Batch     int
 	Parallel  int
+	Gather    time.Duration // negative: no pause
 
 	// Client overrides the HTTP client (tests); its redirect policy is replaced.
 	Client *http.Client
@@ -90,6 +96,9 @@ func New(cfg Config) *Worker {
 	}
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = DefaultParallel
+	}
+	if cfg.Gather == 0 {
+		cfg.Gather = DefaultGather
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -142,6 +151,13 @@ func (w *Worker) Run(ctx context.Context) {
 		tried, err := w.Round(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.cfg.Logger.Error("webhooks: a delivery round failed; trying again shortly", "err", err)
+		}
+		if tried > 0 && tried < w.cfg.Batch && w.cfg.Gather > 0 {
+			select { // let more gather; wake-ups meanwhile are kept in w.wake
+			case <-ctx.Done():
+				return
+			case <-time.After(w.cfg.Gather):
+			}
 		}
 		timer.Stop()
 		select { // drop a stale timer tick
