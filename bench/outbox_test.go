@@ -40,16 +40,22 @@ func BenchmarkOutboxSignup(b *testing.B) {
 		{"webhooks-on-delivering", func(page, event string) []string { return []string{srv.URL} }, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			var wake func()
-			s, phase := openStoreWith(b, store.Options{Route: tc.route, Hooks: store.Hooks{Outboxed: func() {
-				if wake != nil {
-					wake()
-				}
-			}}})
+			var w *delivery.Worker
+			s, phase := openStoreWith(b, store.Options{Route: tc.route, Hooks: store.Hooks{
+				Outboxed: func() {
+					if w != nil {
+						w.Wake()
+					}
+				},
+				SignupStored: func(string, string) {
+					if w != nil {
+						w.SignupArrived()
+					}
+				},
+			}})
 			if tc.deliver {
 				key, _ := webhook.SecretKey(webhook.NewSecret())
-				w := delivery.New(delivery.Config{Store: s, Key: key})
-				wake = w.Wake
+				w = delivery.New(delivery.Config{Store: s, Key: key})
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan struct{})
 				go func() { w.Run(ctx); close(done) }()

@@ -43,6 +43,13 @@ func (o *outbox) wake() {
 	}
 }
 
+// signupStored is called from the store's SignupStored hook: delivery yields to signups.
+func (o *outbox) signupStored() {
+	if w := o.worker.Load(); w != nil {
+		w.SignupArrived()
+	}
+}
+
 // anyReceivers reports whether a webhook receiver is configured now.
 func anyReceivers(cfg *config.Config, holder *site.Holder) bool {
 	if cfg.WebhookURL != "" {

@@ -72,10 +72,13 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	st, err := store.Open(cfg.DB, store.Options{
 		Logger: logger,
 		Hooks: store.Hooks{
-			NewVisitor:   func(page, variant string) { m.Visitors.WithLabelValues(page, variant).Inc() },
-			SignupStored: func(page, variant string) { m.Signups.WithLabelValues(page, variant).Inc() },
-			Committed:    m.ObserveCommit,
-			Outboxed:     ob.wake,
+			NewVisitor: func(page, variant string) { m.Visitors.WithLabelValues(page, variant).Inc() },
+			SignupStored: func(page, variant string) {
+				m.Signups.WithLabelValues(page, variant).Inc()
+				ob.signupStored()
+			},
+			Committed: m.ObserveCommit,
+			Outboxed:  ob.wake,
 		},
 		// Webhooks of signups and erasures go in the outbox in the same transaction.
 		Route: notify.Route(cfg.WebhookURL, &holder),

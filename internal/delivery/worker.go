@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/mail"
@@ -38,6 +39,10 @@ const (
 	// came in meanwhile, so the due scan and the commit recording the attempts are paid
 	// per few hundred messages instead of per batch of signups.
 	DefaultGather = 200 * time.Millisecond
+	// DefaultShare is the share of the time delivery may take while signups are arriving:
+	// sending shares the CPU with the signups, so during a flood it takes a tenth of the
+	// time, lets the outbox grow, and catches up at full speed once the flood is over.
+	DefaultShare = 0.1
 )
 
 // Config is what a Worker needs. Store is required.
@@ -57,6 +62,7 @@ type Config struct {
 	Batch     int
 	Parallel  int
 	Gather    time.Duration // negative: no pause
+	Share     float64       // 0 < Share <= 1; 1: never yield to signups
 
 	// Client overrides the HTTP client (tests); its redirect policy is replaced.
 	Client *http.Client
@@ -69,9 +75,19 @@ type Config struct {
 
 // Worker delivers outbox messages. Run it once per process.
 type Worker struct {
-	cfg    Config
-	client *http.Client
-	wake   chan struct{}
+	cfg        Config
+	client     *http.Client
+	wake       chan struct{}
+	lastSignup atomic.Int64 // unix nanoseconds of the last SignupArrived
+}
+
+// SignupArrived tells the worker a signup was just stored (store.Hooks.SignupStored): while
+// signups keep arriving, delivery yields most of the time to them. It never blocks.
+func (w *Worker) SignupArrived() { w.lastSignup.Store(time.Now().UnixNano()) }
+
+// flooding reports whether a signup arrived in the last second.
+func (w *Worker) flooding() bool {
+	return time.Since(time.Unix(0, w.lastSignup.Load())) < time.Second
 }
 
 // New returns a Worker with defaults filled in.
@@ -99,6 +115,9 @@ func New(cfg Config) *Worker {
 	}
 	if cfg.Gather == 0 {
 		cfg.Gather = DefaultGather
+	}
+	if cfg.Share <= 0 || cfg.Share > 1 {
+		cfg.Share = DefaultShare
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -148,15 +167,24 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-timer.C:
 		case <-w.wake:
 		}
+		start := time.Now()
 		tried, err := w.Round(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.cfg.Logger.Error("webhooks: a delivery round failed; trying again shortly", "err", err)
 		}
-		if tried > 0 && tried < w.cfg.Batch && w.cfg.Gather > 0 {
-			select { // let more gather; wake-ups meanwhile are kept in w.wake
+		var pause time.Duration
+		if tried > 0 && tried < w.cfg.Batch {
+			pause = w.cfg.Gather
+		}
+		if tried > 0 && w.cfg.Share < 1 && w.flooding() {
+			busy := time.Since(start)
+			pause = max(pause, min(time.Duration(float64(busy)*(1/w.cfg.Share-1)), 5*time.Second))
+		}
+		if pause > 0 {
+			select { // wake-ups meanwhile are kept in w.wake
 			case <-ctx.Done():
 				return
-			case <-time.After(w.cfg.Gather):
+			case <-time.After(pause):
 			}
 		}
 		timer.Stop()
