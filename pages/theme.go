@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/litmuslabs/litmus/internal/email"
 	"github.com/litmuslabs/litmus/static"
 )
 
@@ -216,7 +217,7 @@ func samplePage() *Page {
 			{ID: "b", Weight: 1, Headline: "Other", Body: "", CTA: "Sign up"},
 		},
 		Fields: []Field{
-			{Name: "email", Kind: FieldEmail, Label: "Email", Required: true, MaxLength: 254},
+			{Name: "email", Kind: FieldEmail, Label: "Email", Required: true, MaxLength: email.MaxLength},
 			{Name: "name", Kind: FieldText, Label: "Name", Placeholder: "Ada"},
 			{Name: "about", Kind: FieldTextarea, Label: "About"},
 			{Name: "plan", Kind: FieldSelect, Label: "Plan", Options: []string{"Solo", "Team"}},

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/litmuslabs/litmus/internal/config"
-	"github.com/litmuslabs/litmus/internal/email"
 )
 
 // runForget implements `litmus forget EMAIL`: erase every signup of a person, on every
@@ -30,20 +29,16 @@ func runForget(ctx context.Context, args []string, getenv func(string) string, s
 	if err := cfg.Validate(config.ScopeDB); err != nil {
 		return err
 	}
-	raw := strings.TrimSpace(fs.Arg(0))
-	if len(raw) > 254 {
-		return fmt.Errorf("that is %d characters; no email address is longer than 254: check what was pasted", len(raw))
-	}
-	addr := email.Lookup(raw) // as the form stored it; the store ignores ASCII case
 	st, err := openExistingDB(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	n, err := st.ForgetEmail(ctx, addr)
+	erased, err := st.Forget(ctx, fs.Arg(0))
 	if err != nil {
 		return err
 	}
+	n, addr := erased.Signups, erased.Address
 	switch n {
 	case 0:
 		fmt.Fprintf(stdout, "No signups of %s found; nothing was erased.\n", addr)

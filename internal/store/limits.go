@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/litmuslabs/litmus/internal/email"
 )
 
 // ErrClosed is returned by writes after Close: the server is shutting down.
@@ -18,8 +20,8 @@ var ErrInvalid = errors.New("invalid input")
 // Bounds on what is stored. Values from visitors that are merely long (referrer, UTM tags,
 // user agents) are cut to size; identifiers that are too long are refused.
 const (
-	maxIDLen        = 64       // page slug, visitor id, variant id, phase hash
-	maxEmailLen     = 254      // RFC 5321 limit on a forward path
+	maxIDLen        = 64 // page slug, visitor id, variant id, phase hash
+	maxEmailLen     = email.MaxLength
 	maxSourceLen    = 200      // referrer host and each utm_* value
 	maxAgentLen     = 200      // user agent of a filtered request
 	maxClassLen     = 32       // class of a filtered request

@@ -8,13 +8,15 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	emailpkg "github.com/litmuslabs/litmus/internal/email"
 )
 
 // Signup is a visitor's submitted form.
 type Signup struct {
 	PhaseID   int64
 	Page      string
-	Email     string            // compared without ASCII case: one signup per email per page
+	Email     string            // stored as given; one signup per email.Key per page
 	VisitorID string            // the visitor cookie's id; empty when the visitor has none
 	Variant   string            // the variant the form was on; see InsertSignup for which is credited
 	Fields    map[string]string // the other form fields, by name
@@ -63,6 +65,7 @@ type signupRecord struct {
 	Signup
 	fields string // JSON object
 	day    string
+	key    string // email.Key(Email)
 }
 
 func newSignupRecord(su Signup) (signupRecord, error) {
@@ -90,7 +93,7 @@ func newSignupRecord(su Signup) (signupRecord, error) {
 	su.At = orNow(su.At)
 	su.Source = su.Source.clipped()
 	su.Fields = nil // encoded in fields
-	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At)}, nil
+	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At), key: emailpkg.Key(su.Email)}, nil
 }
 
 func checkEmail(email string) error {
@@ -160,7 +163,7 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 		}
 	}
 
-	res, err := b.stmt(ws.insertSignup).Exec(r.PhaseID, r.Page, r.Email, r.VisitorID, variant, r.fields,
+	res, err := b.stmt(ws.insertSignup).Exec(r.PhaseID, r.Page, r.Email, r.key, r.VisitorID, variant, r.fields,
 		r.At.UnixMilli(), counted, src.ReferrerHost, src.UTMSource, src.UTMMedium,
 		src.UTMCampaign, src.UTMTerm, src.UTMContent)
 	if err != nil {
@@ -172,7 +175,7 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	}
 	if n == 0 { // the email already signed up on this page
 		dup := SignupResult{Duplicate: true}
-		if err := b.stmt(ws.signupID).QueryRow(r.Page, r.Email).Scan(&dup.ID, &dup.Variant); err != nil {
+		if err := b.stmt(ws.signupID).QueryRow(r.Page, r.key).Scan(&dup.ID, &dup.Variant); err != nil {
 			return SignupResult{}, err
 		}
 		return dup, nil
@@ -193,22 +196,33 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 }
 
 // ForgetEmail deletes every signup of email, on every page, and returns how many it deleted
-// (an erasure request). The aggregate counts keep them: they hold no personal data, and
-// lowering them would rewrite results already reported. The visitor stays converted, so the
-// same person signing up again is not counted twice. Copies made earlier by Backup still
-// hold the email; delete or re-make them too.
+// (an erasure request). Every spelling with the same email.Key is the same person. The
+// aggregate counts keep them: they hold no personal data, and lowering them would rewrite
+// results already reported. The visitor stays converted, so the same person signing up
+// again is not counted twice. Copies made earlier by Backup still hold the email; delete or
+// re-make them too. Forget is the same with the input checks people need.
 func (s *Store) ForgetEmail(ctx context.Context, email string) (int64, error) {
 	if err := checkEmail(email); err != nil {
 		return 0, err
 	}
+	return s.forget(ctx, email)
+}
+
+// forget erases the signups of email's Key and records the erasure, in one transaction.
+func (s *Store) forget(ctx context.Context, email string) (int64, error) {
+	key := emailpkg.Key(email)
+	hash := erasureHash(s.secret, key)
 	return submit(ctx, s, "forget email", func(b *batch) (int64, error) {
-		res, err := b.stmt(b.w.ws.deleteByEmail).Exec(email)
+		res, err := b.stmt(b.w.ws.deleteByEmail).Exec(key)
 		if err != nil {
 			return 0, fmt.Errorf("store: forget email: %w", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
 			return 0, fmt.Errorf("store: forget email: %w", err)
+		}
+		if _, err := b.stmt(b.w.ws.recordErasure).Exec(hash, time.Now().UnixMilli()); err != nil {
+			return 0, fmt.Errorf("store: record erasure: %w", err)
 		}
 		return n, nil
 	})

@@ -24,6 +24,7 @@ type writeStmts struct {
 	updatePhase      *sql.Stmt
 	phaseHasVisitors *sql.Stmt
 	deleteByEmail    *sql.Stmt
+	recordErasure    *sql.Stmt
 	savepoint        *sql.Stmt
 	release          *sql.Stmt
 	rollbackTo       *sql.Stmt
@@ -68,10 +69,10 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.phasePage, `SELECT page FROM phases WHERE id = ?`},
 		{&w.visitorOfSignup, `SELECT variant, converted_at IS NULL, ` + sourceColumns + `
 			FROM visitors WHERE phase_id = ? AND visitor_id = ?`},
-		{&w.insertSignup, `INSERT INTO signups (phase_id, page, email, visitor_id, variant, fields, created_at, counted, ` + sourceColumns + `)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (page, email) DO NOTHING`},
-		{&w.signupID, `SELECT id, variant FROM signups WHERE page = ? AND email = ?`},
+		{&w.insertSignup, `INSERT INTO signups (phase_id, page, email, email_key, visitor_id, variant, fields, created_at, counted, ` + sourceColumns + `)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`},
+		{&w.signupID, `SELECT id, variant FROM signups WHERE page = ? AND email_key = ?`},
 		{&w.markConverted, `UPDATE visitors SET converted_at = ?
 			WHERE phase_id = ? AND visitor_id = ? AND converted_at IS NULL`},
 		{&w.latestPhase, `SELECT id, hash, definition, started_at FROM phases
@@ -79,7 +80,9 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.insertPhase, `INSERT INTO phases (page, hash, definition, started_at) VALUES (?, ?, ?, ?)`},
 		{&w.updatePhase, `UPDATE phases SET hash = ?, definition = ?, started_at = ? WHERE id = ?`},
 		{&w.phaseHasVisitors, `SELECT EXISTS (SELECT 1 FROM visitors WHERE phase_id = ?)`},
-		{&w.deleteByEmail, `DELETE FROM signups WHERE email = ?`},
+		{&w.deleteByEmail, `DELETE FROM signups WHERE email_key = ?`},
+		{&w.recordErasure, `INSERT INTO erasures (key_hash, erased_at) VALUES (?, ?)
+			ON CONFLICT (key_hash) DO UPDATE SET erased_at = excluded.erased_at`},
 		{&w.savepoint, `SAVEPOINT request`},
 		{&w.release, `RELEASE request`},
 		{&w.rollbackTo, `ROLLBACK TO request`},

@@ -167,7 +167,7 @@ func (s *Store) open(ctx context.Context) error {
 	// write transaction takes the write lock at BEGIN, so it never fails half-way on BUSY.
 	// secure_delete: erased emails are overwritten, not left in free space. cache_size: 16 MiB
 	// of pages for the writer, which walks the visitors index on every exposure.
-	s.write, err = sql.Open("sqlite3", fileURI(s.path,
+	s.write, err = sql.Open(driverName, fileURI(s.path,
 		"_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_txlock=immediate"+
 			"&_foreign_keys=on&_secure_delete=on&_cache_size=-16384"))
 	if err != nil {
@@ -182,7 +182,7 @@ func (s *Store) open(ctx context.Context) error {
 		return err
 	}
 	// mode=ro rather than query_only: it still allows VACUUM INTO for Backup.
-	s.read, err = sql.Open("sqlite3", fileURI(s.path, "mode=ro&_busy_timeout=5000&_txlock=deferred"))
+	s.read, err = sql.Open(driverName, fileURI(s.path, "mode=ro&_busy_timeout=5000&_txlock=deferred"))
 	if err != nil {
 		return err
 	}
