@@ -30,7 +30,7 @@ const shutdownTimeout = 8 * time.Second
 
 // runServe implements `litmus serve`, the default command.
 func runServe(ctx context.Context, b Build, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).", stderr)
+	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).\n\"litmus help\" lists the other commands (check, results, export, forget, backup, restore, version).", stderr)
 	cfg, err := config.Register(fs, config.ScopeServe, getenv)
 	if err != nil {
 		return err
