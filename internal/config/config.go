@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Config is everything `litmus serve` needs; other subcommands use a subset.
@@ -149,7 +150,7 @@ func (c *Config) Validate(scope Scope) error {
 				c.BaseURL = u.Scheme + "://" + u.Host
 			}
 		}
-		if c.AdminPassword != "" && len(c.AdminPassword) < 12 {
+		if c.AdminPassword != "" && utf8.RuneCountInString(c.AdminPassword) < 12 { // characters, not bytes
 			errs = append(errs, errors.New("LITMUS_ADMIN_PASSWORD is shorter than 12 characters: choose a longer one, or unset it to have a random one generated"))
 		}
 		if c.SignupLimit < 0 || c.GlobalLimit < 0 {
