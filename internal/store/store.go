@@ -89,11 +89,22 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFile(context.Background(), abs); err != nil {
+		return nil, err // already a sentence naming the file and the fix
+	}
+	strays := absentSidecars(abs)
 	s := &Store{path: abs, drops: &dropCounter{log: opts.Logger}}
 	if err := s.open(context.Background()); err != nil {
 		s.closeDBs()
-		if hasCode(err, sqlite3.ErrNotADB) {
+		strays.remove()
+		switch {
+		case hasCode(err, sqlite3.ErrNotADB):
 			err = fmt.Errorf("%w: it is not a Litmus database; point LITMUS_DB at another file", err)
+		case hasCode(err, sqlite3.ErrCorrupt):
+			err = fmt.Errorf("%w: the file is damaged; restore your latest backup with `litmus restore BACKUP`, "+
+				"or point LITMUS_DB at another file (keep this one aside for recovery)", err)
+		case hasCode(err, sqlite3.ErrReadonly):
+			err = fmt.Errorf("%w: make the file and its directory writable by the user Litmus runs as, or point LITMUS_DB elsewhere", err)
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
