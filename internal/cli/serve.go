@@ -75,6 +75,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	}
 	defer st.Close()
 	m.ObserveQueue(st.QueueLen)
+	m.ObserveDiskFree(st.DiskFree)
 
 	var holder site.Holder
 	opts := pages.Options{BaseURL: cfg.BaseURL}

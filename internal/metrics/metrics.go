@@ -134,6 +134,29 @@ func (m *Metrics) ObserveQueue(queueLen func() int) {
 		Help: "Writes waiting for the database writer."}, func() float64 { return float64(queueLen()) }))
 }
 
+// ObserveDiskFree exports litmus_db_disk_free_bytes, read from free at each scrape: the
+// space left to the database on its file system. /healthz fails below store.MinFreeBytes;
+// the LitmusDiskFull alerts fire well before. A failed read exports nothing for that scrape.
+func (m *Metrics) ObserveDiskFree(free func() (uint64, error)) {
+	m.Registry.MustRegister(diskFree{free: free, desc: prometheus.NewDesc("litmus_db_disk_free_bytes",
+		"Bytes free on the file system holding the database (what Litmus may use).", nil, nil)})
+}
+
+// diskFree is a collector rather than a GaugeFunc so a failed statfs is an absent sample,
+// not a 0 that would page someone.
+type diskFree struct {
+	free func() (uint64, error)
+	desc *prometheus.Desc
+}
+
+func (d diskFree) Describe(ch chan<- *prometheus.Desc) { ch <- d.desc }
+
+func (d diskFree) Collect(ch chan<- prometheus.Metric) {
+	if n, err := d.free(); err == nil {
+		ch <- prometheus.MustNewConstMetric(d.desc, prometheus.GaugeValue, float64(n))
+	}
+}
+
 // ObserveCommit records one writer transaction; it matches store.Hooks.Committed.
 func (m *Metrics) ObserveCommit(d time.Duration, items int, err error) {
 	m.CommitDuration.Observe(d.Seconds())

@@ -25,6 +25,7 @@ type writeStmts struct {
 	phaseHasVisitors *sql.Stmt
 	deleteByEmail    *sql.Stmt
 	recordErasure    *sql.Stmt
+	heartbeat        *sql.Stmt
 	savepoint        *sql.Stmt
 	release          *sql.Stmt
 	rollbackTo       *sql.Stmt
@@ -81,6 +82,8 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.updatePhase, `UPDATE phases SET hash = ?, definition = ?, started_at = ? WHERE id = ?`},
 		{&w.phaseHasVisitors, `SELECT EXISTS (SELECT 1 FROM visitors WHERE phase_id = ?)`},
 		{&w.deleteByEmail, `DELETE FROM signups WHERE email_key = ?`},
+		{&w.heartbeat, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`},
 		{&w.recordErasure, `INSERT INTO erasures (key_hash, erased_at) VALUES (?, ?)
 			ON CONFLICT (key_hash) DO UPDATE SET erased_at = excluded.erased_at`},
 		{&w.savepoint, `SAVEPOINT request`},

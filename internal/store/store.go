@@ -242,10 +242,11 @@ func (s *Store) Dropped() int64 { return s.drops.n.Load() }
 // QueueLen returns how many writes are waiting for the writer, for a saturation gauge.
 func (s *Store) QueueLen() int { return len(s.queue) }
 
-// Ping reports whether the store can serve: a real read on the read pool, and a round trip
-// through the writer (which takes the write lock). For /healthz: give ctx a deadline, since
-// a full queue (the disk not keeping up) makes the round trip wait; the deadline turns that
-// into a failed check.
+// Ping reports whether a signup could be stored now: a real read on the read pool, enough
+// free space on the database's file system (MinFreeBytes; else ErrDiskFull), and a real
+// write committed through the writer. For /healthz: give ctx a deadline, since a full queue
+// (the disk not keeping up) makes the round trip wait; the deadline turns that into a failed
+// check.
 func (s *Store) Ping(ctx context.Context) error {
 	s.mu.RLock()
 	closed := s.closed
@@ -257,8 +258,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.rs.ping.QueryRowContext(ctx).Scan(&n); err != nil {
 		return fmt.Errorf("store: cannot read the database: %w", err)
 	}
-	if err := s.Flush(ctx); err != nil {
-		return fmt.Errorf("store: the writer is not committing: %w", err)
+	// Space first: on a full disk an update of one row can still succeed (it rewrites
+	// -wal frames already allocated), while a signup needing new pages fails.
+	free, err := s.DiskFree()
+	if err != nil {
+		return err
+	}
+	if free < MinFreeBytes {
+		return fmt.Errorf("%w (%d bytes free, at least %d needed)", ErrDiskFull, free, MinFreeBytes)
+	}
+	if err := s.heartbeat(ctx); err != nil {
+		return fmt.Errorf("store: the writer cannot commit: %w", err)
 	}
 	return nil
 }
