@@ -28,6 +28,9 @@ func checkFile(ctx context.Context, abs string) error {
 	if err := checkWritable(abs); err != nil {
 		return err
 	}
+	if err := checkSpace(abs); err != nil {
+		return err
+	}
 	f, err := os.Open(abs)
 	if err != nil {
 		return err
@@ -56,6 +59,27 @@ func checkFile(ctx context.Context, abs string) error {
 		return fmt.Errorf("%s belongs to another program (its SQLite application_id is %#x, Litmus's is %#x); "+
 			"Litmus left it untouched: point LITMUS_DB at a new file such as data/litmus.db", abs, id, applicationID)
 	}
+}
+
+// checkSpace refuses to open the database on a full disk. SQLite maps its WAL index (the
+// -shm file) into memory; the first connection truncates it and grows it by writing one
+// byte at the end of each 4 KiB memory page. On a file system with blocks smaller than a
+// page (ext4 made with 1 KiB blocks) that allocates one block of each page and leaves the
+// rest as holes; the first store into a hole through the mapping needs a block the full disk
+// does not have, and the kernel kills the process with SIGBUS. Litmus cannot catch a fault
+// in SQLite's C code, so it checks for room first and says what is wrong.
+func checkSpace(abs string) error {
+	var st syscall.Statfs_t
+	dir := filepath.Dir(abs)
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return nil // no answer: let SQLite try
+	}
+	if free := st.Bavail * uint64(st.Bsize); free < MinFreeBytes {
+		return fmt.Errorf("the disk holding %s is full (%d bytes free, Litmus needs at least %d to open the database safely): "+
+			"free some space there (old backups and logs are the usual cause) or grow the volume, then start Litmus again",
+			abs, free, MinFreeBytes)
+	}
+	return nil
 }
 
 // checkWritable refuses a read-only file or directory up front. SQLite needs to write the
