@@ -64,7 +64,7 @@ func (s *server) isHTTPS(c *fiber.Ctx) bool {
 	if c.Context().IsTLS() {
 		return true
 	}
-	return s.TrustProxy && strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
+	return s.fromProxy(c) && strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
 }
 
 // noStore marks a response as never to be cached (admin, API, anything per-person).

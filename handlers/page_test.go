@@ -79,7 +79,7 @@ func TestVariantsSplitAcrossVisitors(t *testing.T) {
 }
 
 func TestSecureCookieBehindHTTPSProxy(t *testing.T) {
-	e := newEnv(t, func(d *Deps) { d.TrustProxy = true })
+	e := newEnv(t, behindTestProxy)
 	resp, _ := e.get("/", "X-Forwarded-Proto", "https")
 	for _, c := range resp.Cookies() {
 		if c.Name == VisitorCookie && !c.Secure {

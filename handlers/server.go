@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,11 +28,14 @@ type Deps struct {
 	Signer        *formtoken.Signer
 	AdminPassword string
 	TrustProxy    bool // take the client address from Fly-Client-IP, scheme from X-Forwarded-Proto
-	SignupLimit   int  // per client per minute; 0 = off
-	GlobalLimit   int  // whole server per minute; 0 = off
-	Logger        *slog.Logger
-	Now           func() time.Time // nil = time.Now
-	Version       string
+	// ProxyNets are the peers whose proxy headers TrustProxy believes; nil means
+	// DefaultProxyNets (loopback and private ranges, where Fly's proxy connects from).
+	ProxyNets   []netip.Prefix
+	SignupLimit int // per client per minute; 0 = off
+	GlobalLimit int // whole server per minute; 0 = off
+	Logger      *slog.Logger
+	Now         func() time.Time // nil = time.Now
+	Version     string
 	// Reload re-reads the page files and swaps the site; nil when reloading is not possible.
 	Reload func() error
 }
