@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -65,10 +66,15 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		reject("too_fast")
 		return s.fakeSuccess(c, e)
 	}
-	if !s.limits.Allow(s.clientIP(c), now) {
+	if client := s.clientIP(c); !s.limits.Allow(client, now) {
 		reject("rate_limited")
 		c.Set(fiber.HeaderRetryAfter, "60")
-		return fiber.NewError(fiber.StatusTooManyRequests, "Too many signups from your network in the last minute. Please wait a minute and try again.")
+		msg := "Too many signups from your network in the last minute. Please wait a minute and try again."
+		if ip := net.ParseIP(client); ip != nil && ip.IsLoopback() {
+			// Only the founder trying Litmus on their own machine signs up from loopback.
+			msg += " Trying Litmus on your own machine? Start it with LITMUS_SIGNUP_LIMIT=0 to sign up as many test visitors as you like."
+		}
+		return fiber.NewError(fiber.StatusTooManyRequests, msg)
 	}
 	if ferrs != nil {
 		reject("invalid")
