@@ -120,4 +120,3 @@ func erasureRecord(ctx context.Context, path string) (map[string]int64, error) {
 	}
 	return out, rows.Err()
 }
-
