@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 )
 
 // Definition returns the page's experiment definition — what a visitor's numbers mean —
@@ -69,4 +70,25 @@ type variantDefinition struct {
 	Body        string `json:"body"`
 	CTA         string `json:"cta"`
 	Price       string `json:"price"`
+}
+
+// FromDefinition rebuilds, from a test phase's stored definition, the part of page slug that
+// its results need: variants (the first is the control), weights and pass bar. It is how
+// `litmus results` reports a page that is in the database but no longer in the page files.
+// The result has no fields, theme or file; its title is its first variant's headline.
+func FromDefinition(slug string, canonical []byte) (*Page, error) {
+	var def experimentDefinition
+	if err := json.Unmarshal(canonical, &def); err != nil {
+		return nil, fmt.Errorf("pages: the stored definition of /%s is not readable: %w", slug, err)
+	}
+	if len(def.Variants) == 0 || def.PassBar.TargetRate <= 0 || def.PassBar.TargetRate >= 1 {
+		return nil, fmt.Errorf("pages: the stored definition of /%s has no variants or no pass bar", slug)
+	}
+	p := &Page{Slug: slug, Title: def.Variants[0].Headline, File: "the database",
+		PassBar: PassBar{TargetRate: def.PassBar.TargetRate, MinVisitors: def.PassBar.MinVisitors, MinDays: def.PassBar.MinDays}}
+	for _, v := range def.Variants {
+		p.Variants = append(p.Variants, Variant{ID: v.ID, Weight: v.Weight, Headline: v.Headline,
+			Subheadline: v.Subheadline, Body: v.Body, CTA: v.CTA, Price: v.Price})
+	}
+	return p, nil
 }

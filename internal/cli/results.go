@@ -27,7 +27,8 @@ import (
 func runResults(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("results", "", "Print each page's visitors, signups and rates per variant, the comparison with the control,\n"+
 		"the split check and the verdict against the pass bar: the numbers of /admin, without the server.\n"+
-		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has.\n"+
+		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has;\n"+
+		"a page the files lack is read from its latest test in the database (--page SLUG).\n"+
 		"--json prints what the API answers: GET /api/v1/pages, or with --page GET /api/v1/pages/SLUG/results (docs/api.md).", stderr)
 	cfg, err := config.Register(fs, config.ScopeResults, getenv)
 	if err != nil {
@@ -49,18 +50,24 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}
-	if *slug != "" {
-		p, err := findPage(ps, *slug, cfg.Pages)
-		if err != nil {
-			return err
-		}
-		ps = []*pages.Page{p}
-	}
 	st, err := openExistingDB(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	stored, err := st.PageSlugs(ctx)
+	if err != nil {
+		return err
+	}
+	if *slug != "" {
+		p, err := findPage(ps, *slug, cfg.Pages)
+		if err != nil {
+			if p, err = pageFromDB(ctx, st, *slug, ps, stored, cfg.Pages, stderr); err != nil {
+				return err
+			}
+		}
+		ps = []*pages.Page{p}
+	}
 
 	now := time.Now()
 	if *asJSON {
@@ -84,7 +91,59 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		printResults(stdout, r, newer)
 	}
+	if *slug == "" {
+		hintOtherPages(ps, stored, cfg.Pages, stdout)
+	}
 	return nil
+}
+
+// pageFromDB rebuilds page slug from its latest test phase in the database when the page
+// files lack it (a page that was removed or renamed, or another directory of page files), and
+// says so on stderr; else it returns an error naming the pages of both.
+func pageFromDB(ctx context.Context, st *store.Store, slug string, ps []*pages.Page, stored []string, dir string, stderr io.Writer) (*pages.Page, error) {
+	phases, err := st.Phases(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(phases) == 0 {
+		var inFiles []string
+		for _, p := range ps {
+			inFiles = append(inFiles, p.Slug)
+		}
+		return nil, fmt.Errorf("no page %q in %s (pages: %s) nor in the database (pages: %s)",
+			slug, describeDir(dir), strings.Join(inFiles, ", "), orNone(stored))
+	}
+	p, err := pages.FromDefinition(slug, phases[0].Definition)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "Note: /%s is not in %s; these are the results of its latest test, as the database recorded it.\n", slug, describeDir(dir))
+	return p, nil
+}
+
+// hintOtherPages names the pages the database holds results of that the page files lack.
+func hintOtherPages(ps []*pages.Page, stored []string, dir string, stdout io.Writer) {
+	var other []string
+	for _, slug := range stored {
+		found := false
+		for _, p := range ps {
+			found = found || p.Slug == slug
+		}
+		if !found {
+			other = append(other, slug)
+		}
+	}
+	if len(other) > 0 {
+		fmt.Fprintf(stdout, "\nThe database also holds results of pages not in %s: %s. See one with `litmus results --page %s`.\n",
+			describeDir(dir), strings.Join(other, ", "), other[0])
+	}
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
 }
 
 // printResultsJSON prints the list of pages (handlers.PageList) or, for one page asked for

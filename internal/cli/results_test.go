@@ -177,7 +177,7 @@ func TestResultsExplainsWhatIsWrong(t *testing.T) {
 		})
 	}
 	seedDB(t, db, 10, map[string]int{"no-awkward-emails": 5, "paid-on-time": 5})
-	if _, _, err := runCmd(t, db, "results", "--page", "nope"); err == nil || !strings.Contains(err.Error(), `no page "nope" in the built-in example pages; the pages are: chaser, taxpot`) {
+	if _, _, err := runCmd(t, db, "results", "--page", "nope"); err == nil || !strings.Contains(err.Error(), `no page "nope" in the built-in example pages (pages: chaser, taxpot) nor in the database (pages: chaser, taxpot)`) {
 		t.Errorf("unknown page: %v", err)
 	}
 	if _, errOut, err := runCmd(t, db, "results", "chaser"); !errors.Is(err, errUsage) || !strings.Contains(errOut, "use --page chaser") {
