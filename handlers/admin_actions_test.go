@@ -16,6 +16,7 @@ import (
 )
 
 func TestForgetErasesEverySignupOfThePerson(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/chaser")
 	e.advance(5 * time.Second)
@@ -64,6 +65,7 @@ func TestForgetErasesEverySignupOfThePerson(t *testing.T) {
 // TestAdminFormsRefuseForgedRequests: a browser sends the admin's Basic credentials with
 // any request to the site, including one another site makes it send.
 func TestAdminFormsRefuseForgedRequests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/chaser")
 	e.advance(5 * time.Second)
@@ -125,6 +127,7 @@ func reloadFrom(e *env, dir string) func() error {
 }
 
 func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var e *env
 	e = newEnv(t, func(d *Deps) { d.Reload = func() error { return reloadFrom(e, dir)() } })
@@ -174,6 +177,7 @@ func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) 
 }
 
 func TestReloadWhenNotAvailable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.adminPost("/admin/reload", url.Values{})
 	if resp.StatusCode != 501 || !strings.Contains(visibleText(body), "Reloading isn't available") {

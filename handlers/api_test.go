@@ -20,6 +20,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ and the examples in docs/api.md")
 
 func TestAPIResultsMatchTheStore(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	signed := e.traffic("chaser", 300, 2, chaserRates, 5, "?utm_source=news&utm_campaign=launch")
@@ -98,6 +99,7 @@ func TestAPIResultsMatchTheStore(t *testing.T) {
 }
 
 func TestAPIPagesListsEveryPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	e.traffic("chaser", 60, 1, chaserRates, 9, "")
@@ -123,6 +125,7 @@ func TestAPIPagesListsEveryPage(t *testing.T) {
 // depend on when the test runs, so they are moved onto fixed dates first. Run with
 // -update to rewrite both after an intended change.
 func TestAPIExamplesInTheDocs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ent := e.site.Load().Lookup("chaser")
 	started := ent.Phase.StartedAt.UTC()

@@ -93,6 +93,7 @@ func runCmd(t *testing.T, db string, args ...string) (string, string, error) {
 }
 
 func TestResultsPrintsTheNumbersAndTheVerdict(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	s := seedDB(t, db, 300, map[string]int{"no-awkward-emails": 20, "paid-on-time": 9})
 	out, errOut, err := runCmd(t, db, "results")
@@ -124,6 +125,7 @@ func TestResultsPrintsTheNumbersAndTheVerdict(t *testing.T) {
 }
 
 func TestResultsJSONIsTheAPIDocument(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	s := seedDB(t, db, 200, map[string]int{"no-awkward-emails": 10, "paid-on-time": 10})
 	out, errOut, err := runCmd(t, db, "results", "--json", "--page", "chaser")
@@ -154,6 +156,7 @@ func TestResultsJSONIsTheAPIDocument(t *testing.T) {
 }
 
 func TestResultsExplainsWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "litmus.db")
 	cases := []struct {
@@ -202,6 +205,7 @@ func TestResultsExplainsWhatIsWrong(t *testing.T) {
 }
 
 func TestResultsHelp(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range []string{"results", "export", "forget"} {
 		_, errOut, err := runCmd(t, "unused.db", cmd, "-h")
 		if err == nil || !strings.Contains(errOut, "Usage: litmus "+cmd) || !strings.Contains(errOut, "LITMUS_DB") {

@@ -28,6 +28,13 @@ import (
 // writer then commits what is queued. fly.toml's kill_timeout is longer than the total.
 const shutdownTimeout = 8 * time.Second
 
+// formMinAge, when set, replaces the signup form's time trap minimum (formtoken.MinAge, 2 s)
+// with this duration. Only tests set it, so that whole-server tests need not wait 2 s before
+// each signup: this package's tests assign it, and the e2e tests link their binary with
+// -ldflags "-X github.com/litmuslabs/litmus/internal/cli.formMinAge=0s". No release sets it
+// (a variable set at link time is not a setting anyone can change on a running server).
+var formMinAge string
+
 // runServe implements `litmus serve`, the default command.
 func runServe(ctx context.Context, b Build, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).", stderr)
@@ -116,9 +123,17 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		password, generated = randomPassword(), true
 	}
 
+	signer := formtoken.NewSigner(st.Secret())
+	if formMinAge != "" {
+		d, err := time.ParseDuration(formMinAge)
+		if err != nil {
+			return fmt.Errorf("formMinAge %q (set at link time): %w", formMinAge, err)
+		}
+		signer.SetMinAge(d)
+	}
 	app := handlers.New(handlers.Deps{
 		Store: st, Metrics: m, Site: &holder, Theme: theme,
-		Signer:        formtoken.NewSigner(st.Secret()),
+		Signer:        signer,
 		AdminPassword: password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: reload,

@@ -11,6 +11,7 @@ import (
 )
 
 func TestEnsurePhaseStartsANewPhaseOnlyWhenVisitorsWouldBeMixed(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	ensure := func(hash, def string) store.Phase {
@@ -71,6 +72,7 @@ func TestEnsurePhaseStartsANewPhaseOnlyWhenVisitorsWouldBeMixed(t *testing.T) {
 }
 
 func TestEnsurePhaseRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	tests := []struct {
 		name, page, hash, def, want string

@@ -13,6 +13,7 @@ import (
 // the same phase never reach the writer (no commit at all), while a new visitor, and the
 // same visitor in another phase, still do.
 func TestRepeatViewsAreNotQueued(t *testing.T) {
+	t.Parallel()
 	var items atomic.Int64
 	s, path := openStore(t, store.Options{Hooks: store.Hooks{
 		Committed: func(_ time.Duration, n int, _ error) { items.Add(int64(n)) },
