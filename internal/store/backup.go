@@ -52,23 +52,5 @@ func (s *Store) vacuumInto(ctx context.Context, abs string) error {
 	if _, err := s.read.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
 		return err
 	}
-	return syncFile(abs)
-}
-
-// syncFile flushes the file at path and its directory entry to disk.
-func syncFile(path string) error {
-	for _, p := range []string{path, filepath.Dir(path)} {
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("sync %s: %w", p, err)
-		}
-	}
-	return nil
+	return syncPaths(abs, filepath.Dir(abs))
 }
