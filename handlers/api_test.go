@@ -103,7 +103,7 @@ func TestAPIPagesListsEveryPage(t *testing.T) {
 	e := newEnv(t)
 	e.startPhase("chaser")
 	e.traffic("chaser", 60, 1, chaserRates, 9, "")
-	var list PageList
+	var list results.PageList
 	if err := json.Unmarshal([]byte(e.adminGet("/api/v1/pages")), &list); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestAPIExamplesInTheDocs(t *testing.T) {
 		t.Fatalf("the scenario must run past the minimum days; %d more needed", r.Verdict.MoreDaysNeeded)
 	}
 
-	var list PageList
+	var list results.PageList
 	if err := json.Unmarshal([]byte(e.adminGet("/api/v1/pages")), &list); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/config"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
@@ -87,7 +86,7 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 	return nil
 }
 
-// printResultsJSON prints the list of pages (handlers.PageList) or, for one page asked for
+// printResultsJSON prints the list of pages (results.PageList) or, for one page asked for
 // by name, its results document.
 func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, one bool, now time.Time, stdout io.Writer) error {
 	enc := json.NewEncoder(stdout)
@@ -103,7 +102,7 @@ func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, on
 		}
 		return enc.Encode(r)
 	}
-	list := handlers.PageList{Pages: []results.Summary{}}
+	list := results.PageList{Pages: []results.Summary{}}
 	for _, p := range ps {
 		e, _, err := results.OfflineEntry(ctx, st, p)
 		if errors.Is(err, results.ErrNotServed) {

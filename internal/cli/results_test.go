@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/assign"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/stats"
@@ -149,7 +148,7 @@ func TestResultsJSONIsTheAPIDocument(t *testing.T) {
 	}
 
 	out, _, err = runCmd(t, db, "results", "--json")
-	var list handlers.PageList
+	var list results.PageList
 	if err != nil || json.Unmarshal([]byte(out), &list) != nil || len(list.Pages) != 2 || list.Pages[0].Visitors != 200 {
 		t.Errorf("results --json without --page: %v\n%s", err, out)
 	}

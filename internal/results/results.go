@@ -135,6 +135,12 @@ type PhaseSummary struct {
 	Rate      float64   `json:"rate"`
 }
 
+// PageList is the body of GET /api/v1/pages, and what `litmus results --json` prints
+// without --page.
+type PageList struct {
+	Pages []Summary `json:"pages"`
+}
+
 // Summary is one line of the list of pages: GET /api/v1/pages, the admin's front page.
 type Summary struct {
 	Page       string            `json:"page"`
