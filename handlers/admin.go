@@ -10,6 +10,7 @@ import (
 	"github.com/litmuslabs/litmus/handlers/views"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
+	"github.com/litmuslabs/litmus/internal/store"
 )
 
 // adminTimeout bounds the queries behind one admin page or API answer; they read a few
@@ -87,7 +88,7 @@ func (a *admin) adminEntry(c *fiber.Ctx) (*site.Entry, error) {
 	if e := a.Site.Load().Lookup(slug); e != nil {
 		return e, nil
 	}
-	return nil, fiber.NewError(fiber.StatusNotFound, "No page called “"+clip(slug, 40)+"” is being served. Go to /admin for the list of pages.")
+	return nil, fiber.NewError(fiber.StatusNotFound, "No page called “"+store.Clip(slug, 40)+"” is being served. Go to /admin for the list of pages.")
 }
 
 // handleAdminCSS serves the admin stylesheet. It holds no data, so unlike the admin pages

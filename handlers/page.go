@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -72,7 +71,7 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 func (s *server) servePreview(c *fiber.Ctx, e *site.Entry, variant string) error {
 	b, ok := e.Prepared.Previews[variant]
 	if !ok {
-		return fiber.NewError(fiber.StatusNotFound, "This page has no variant called “"+clip(variant, 40)+"”.")
+		return fiber.NewError(fiber.StatusNotFound, "This page has no variant called “"+store.Clip(variant, 40)+"”.")
 	}
 	s.Metrics.UncountedViews.WithLabelValues(e.Page.Slug, "preview").Inc()
 	c.Set("X-Robots-Tag", "noindex, nofollow")
@@ -143,17 +142,5 @@ func clean(s string, max int) string {
 		}
 		return r
 	}, strings.TrimSpace(s))
-	return clip(s, max)
-}
-
-// clip cuts s to at most max bytes without splitting a character.
-func clip(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	s = s[:max]
-	for len(s) > 0 && !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
+	return store.Clip(s, max)
 }

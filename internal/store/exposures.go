@@ -19,12 +19,12 @@ type Source struct {
 
 func (s Source) clipped() Source {
 	return Source{
-		ReferrerHost: clip(s.ReferrerHost, maxSourceLen),
-		UTMSource:    clip(s.UTMSource, maxSourceLen),
-		UTMMedium:    clip(s.UTMMedium, maxSourceLen),
-		UTMCampaign:  clip(s.UTMCampaign, maxSourceLen),
-		UTMTerm:      clip(s.UTMTerm, maxSourceLen),
-		UTMContent:   clip(s.UTMContent, maxSourceLen),
+		ReferrerHost: Clip(s.ReferrerHost, maxSourceLen),
+		UTMSource:    Clip(s.UTMSource, maxSourceLen),
+		UTMMedium:    Clip(s.UTMMedium, maxSourceLen),
+		UTMCampaign:  Clip(s.UTMCampaign, maxSourceLen),
+		UTMTerm:      Clip(s.UTMTerm, maxSourceLen),
+		UTMContent:   Clip(s.UTMContent, maxSourceLen),
 	}
 }
 

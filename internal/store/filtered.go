@@ -22,7 +22,7 @@ func (s *Store) RecordFiltered(page, class, agent string, at time.Time) {
 		s.drops.add(1, "invalid filtered request", err)
 		return
 	}
-	key := filteredKey{page: page, day: dayOf(orNow(at)), class: class, agent: clip(agent, maxAgentLen)}
+	key := filteredKey{page: page, day: dayOf(orNow(at)), class: class, agent: Clip(agent, maxAgentLen)}
 	if err := s.enqueue(context.Background(), &filteredJob{key: key}); err != nil {
 		s.drops.add(1, "sent after Close", err)
 	}
@@ -33,11 +33,11 @@ func checkFiltered(page, class string) error {
 		return err
 	}
 	if class == "" || len(class) > maxClassLen {
-		return invalid("filtered class %q must be 1 to %d characters", clip(class, maxClassLen), maxClassLen)
+		return invalid("filtered class %q must be 1 to %d characters", Clip(class, maxClassLen), maxClassLen)
 	}
 	for _, c := range class {
 		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' && c != '_' {
-			return invalid("filtered class %q may hold only a-z, 0-9, '-' and '_'", clip(class, maxClassLen))
+			return invalid("filtered class %q may hold only a-z, 0-9, '-' and '_'", Clip(class, maxClassLen))
 		}
 	}
 	return nil

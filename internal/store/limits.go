@@ -48,8 +48,10 @@ func checkID(what, s string) error {
 	return nil
 }
 
-// clip returns s as valid UTF-8, cut at a character boundary to at most n bytes.
-func clip(s string, n int) string {
+// Clip returns s as valid UTF-8 (bad bytes become U+FFFD), cut at a character boundary to
+// at most n bytes. It is the one way Litmus bounds free text: what the store keeps (user
+// agents, sources, names in messages) and what the handlers echo or pass on.
+func Clip(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s

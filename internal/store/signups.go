@@ -111,7 +111,7 @@ func encodeFields(fields map[string]string) (string, error) {
 	}
 	for name := range fields {
 		if name == "" || len(name) > maxFieldNameLen || !utf8.ValidString(name) {
-			return "", invalid("field name %q must be 1 to %d bytes of text", clip(name, maxFieldNameLen), maxFieldNameLen)
+			return "", invalid("field name %q must be 1 to %d bytes of text", Clip(name, maxFieldNameLen), maxFieldNameLen)
 		}
 	}
 	if len(fields) == 0 {
