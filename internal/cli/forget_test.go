@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -46,23 +45,10 @@ func TestOfflineCommandsBesideARunningServer(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "data", "litmus.db")
 	const password = "a long admin password for tests"
-	env := envFunc(map[string]string{
+	srv := startServe(t, map[string]string{
 		"LITMUS_DB": db, "LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0", "LITMUS_ADMIN_PASSWORD": password,
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, logs syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, env, &out, &logs) }()
-	var pub string
-	for deadline := time.Now().Add(10 * time.Second); pub == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
-			pub = "http://127.0.0.1:" + m[1]
-		}
-	}
-	if pub == "" {
-		t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
-	}
+	pub := srv.pub
 
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -130,13 +116,7 @@ func TestOfflineCommandsBesideARunningServer(t *testing.T) {
 		t.Error("the server still exports a forgotten signup")
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("shutdown: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop")
+	if err := srv.stop(t); err != nil {
+		t.Fatalf("shutdown: %v", err)
 	}
 }
