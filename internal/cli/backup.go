@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/config"
+	"github.com/litmuslabs/litmus/internal/problem"
 	"github.com/litmuslabs/litmus/internal/store"
 )
 
@@ -53,7 +54,7 @@ Put it back with "litmus restore FILE" (with the server stopped).`, stderr)
 	}
 	info, err := store.Verify(ctx, dest)
 	if err != nil {
-		return fmt.Errorf("the copy was written but does not check out, so do not rely on it: %w", err)
+		return problem.Wrap(err, "the copy was written but does not check out, so do not rely on it: %s", say(err))
 	}
 	size := "?"
 	if fi, err := os.Stat(dest); err == nil {
@@ -94,7 +95,7 @@ it is kept beside the new one as <database>.before-restore-<date>-<time>.`, stde
 	}
 	info, err := store.Verify(ctx, src)
 	if err != nil {
-		return fmt.Errorf("nothing was changed: %w", err)
+		return problem.Wrap(err, "%s; nothing was changed", say(err))
 	}
 
 	aside, err := store.Restore(ctx, src, db)

@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // Build names the binary: the version main.go carries (or -ldflags sets) and the commit.
@@ -30,9 +32,19 @@ func ExitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	default:
-		fmt.Fprintln(stderr, "litmus:", err)
+		fmt.Fprintln(stderr, "litmus:", say(err))
 		return 1
 	}
+}
+
+// say is what a person reads about err: its problem.Message when it has one (no package
+// prefixes, no internal chain), else the error whole (the commands' own errors are written
+// for people).
+func say(err error) string {
+	if m := problem.Message(err); m != "" {
+		return m
+	}
+	return err.Error()
 }
 
 // errUsage marks a mistake in the command line, already explained on stderr (exit code 2).

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/litmuslabs/litmus/internal/config"
+	"github.com/litmuslabs/litmus/internal/problem"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
@@ -71,11 +72,11 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		e, newer, err := results.OfflineEntry(ctx, st, p)
 		if errors.Is(err, results.ErrNotServed) && *slug == "" {
-			fmt.Fprintf(stdout, "/%s — %s\n  No results yet: %s\n", p.Slug, p.Title, strings.TrimPrefix(err.Error(), results.ErrNotServed.Error()+": "))
+			fmt.Fprintf(stdout, "/%s — %s\n  No results yet: %s\n", p.Slug, p.Title, problem.Message(err))
 			continue
 		}
 		if err != nil {
-			return notServed(err)
+			return err
 		}
 		r, err := results.Page(ctx, st, e, now)
 		if err != nil {
@@ -94,7 +95,7 @@ func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, on
 	if one {
 		e, _, err := results.OfflineEntry(ctx, st, ps[0])
 		if err != nil {
-			return notServed(err)
+			return err
 		}
 		r, err := results.Page(ctx, st, e, now)
 		if err != nil {
@@ -118,15 +119,6 @@ func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, on
 		list.Pages = append(list.Pages, sum)
 	}
 	return enc.Encode(list)
-}
-
-// notServed strips the sentinel's prefix from an ErrNotServed error, whose message already
-// says what to do.
-func notServed(err error) error {
-	if errors.Is(err, results.ErrNotServed) {
-		return errors.New(strings.TrimPrefix(err.Error(), results.ErrNotServed.Error()+": "))
-	}
-	return err
 }
 
 // printResults writes one page's results as a founder reads them in a terminal.

@@ -53,7 +53,12 @@ func runServe(ctx context.Context, b Build, args []string, getenv func(string) s
 		return err
 	}
 	logger := newLogger(cfg.LogFormat, stderr)
-	return serve(ctx, b, cfg, logger, stdout)
+	err = serve(ctx, b, cfg, logger, stdout)
+	if err != nil && say(err) != err.Error() {
+		// The person reads say(err) (ExitCode); the whole chain goes to the log.
+		logger.Error("serve failed", "err", err)
+	}
+	return err
 }
 
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then shuts down gracefully:

@@ -2,10 +2,11 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // ErrClosed is returned by writes after Close: the server is shutting down.
@@ -31,8 +32,9 @@ const (
 	defaultList     = 50       // rows when the caller asks for 0
 )
 
+// invalid is an ErrInvalid whose message says, for people, what was wrong.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("store: %w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return problem.Wrap(ErrInvalid, format, args...)
 }
 
 // checkID refuses an empty or oversized identifier; what names the field in the message.

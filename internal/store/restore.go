@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // ErrInUse is returned by LockForRestore while another process, normally `litmus serve`,
@@ -44,30 +46,30 @@ func restoreFile(ctx context.Context, src, db string) (restored, error) {
 	if old != nil {
 		lock, err := LockForRestore(ctx, db)
 		if errors.Is(err, ErrInUse) {
-			return r, fmt.Errorf("%s is in use, most likely by litmus serve: stop the server first, then run restore again; nothing was changed", db)
+			return r, problem.Wrap(err, "%s is in use, most likely by litmus serve: stop the server first, then run restore again; nothing was changed", db)
 		}
 		if err != nil {
-			return r, fmt.Errorf("the current database cannot be opened, so restore cannot make sure no server uses it (%w); "+
+			return r, problem.Wrap(err, "the current database cannot be opened, so restore cannot make sure no server uses it (%s); "+
 				"nothing was changed. If it is damaged: stop the server, move %s (and any -wal and -shm file beside it) "+
-				"somewhere else yourself, then run restore again", err, db)
+				"somewhere else yourself, then run restore again", problem.Message(err), db)
 		}
 		defer lock.Release()
 		if _, err := os.Stat(db + "-wal"); err == nil {
-			return r, fmt.Errorf("%s-wal is still there after settling the database; nothing was changed", db)
+			return r, problem.New("%s-wal is still there after settling the database; nothing was changed", db)
 		}
 	}
 
 	dir := filepath.Dir(db)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return r, fmt.Errorf("create %s: %w", dir, err)
+		return r, problem.Wrap(err, "cannot create the folder %s: %v", dir, unwrapPath(err))
 	}
 	tmp, err := copyToTemp(src, dir, old)
 	if err != nil {
-		return r, fmt.Errorf("copy %s: %w; nothing was changed", src, err)
+		return r, problem.Wrap(err, "cannot copy %s: %v; nothing was changed", src, unwrapPath(err))
 	}
 	defer os.Remove(tmp) // a no-op once it has been renamed
 	if _, err := Verify(ctx, tmp); err != nil {
-		return r, fmt.Errorf("the copy of %s does not check out (%w); nothing was changed", src, err)
+		return r, problem.Wrap(err, "the copy of %s does not check out (%s); nothing was changed", src, problem.Message(err))
 	}
 
 	if old != nil {
@@ -81,7 +83,7 @@ func restoreFile(ctx context.Context, src, db string) (restored, error) {
 		if r.aside != "" {
 			safe = r.aside
 		}
-		return r, fmt.Errorf("put the copy in place: %w (the previous database is safe at %s)", err, safe)
+		return r, problem.Wrap(err, "cannot put the copy in place: %v (the previous database is safe at %s)", unwrapPath(err), safe)
 	}
 	if err := syncPaths(dir); err != nil {
 		return r, err
@@ -94,15 +96,15 @@ func restoreFile(ctx context.Context, src, db string) (restored, error) {
 // links it is renamed instead (the lock still keeps a server off the old file).
 func keepAside(db, aside string) error {
 	if _, err := os.Lstat(aside); err == nil {
-		return fmt.Errorf("%s already exists: wait a second and run restore again; nothing was changed", aside)
+		return problem.New("%s already exists: wait a second and run restore again; nothing was changed", aside)
 	}
 	if err := os.Link(db, aside); err == nil {
 		return nil
 	} else if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists: wait a second and run restore again; nothing was changed", aside)
+		return problem.New("%s already exists: wait a second and run restore again; nothing was changed", aside)
 	}
 	if err := os.Rename(db, aside); err != nil {
-		return fmt.Errorf("keep the current database as %s: %w; nothing was changed", aside, err)
+		return problem.Wrap(err, "cannot keep the current database as %s: %v; nothing was changed", aside, unwrapPath(err))
 	}
 	return nil
 }
@@ -143,7 +145,7 @@ func copyToTemp(src, dir string, like os.FileInfo) (string, error) {
 	}
 	if err := chownLike(name, like); err != nil {
 		os.Remove(name)
-		return "", fmt.Errorf("give %s the owner of %s: %w", name, dir, err)
+		return "", problem.Wrap(err, "cannot give %s the owner of %s: %v", name, dir, unwrapPath(err))
 	}
 	return name, nil
 }
@@ -164,14 +166,14 @@ type RestoreLock struct{ db *sql.DB }
 func LockForRestore(ctx context.Context, path string) (*RestoreLock, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
+		return nil, problem.Wrap(err, "%s: %v", path, err)
 	}
 	if _, err := os.Stat(abs); err != nil { // SQLite would create a missing file
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, problem.Wrap(err, "%s cannot be read: %v", path, unwrapPath(err))
 	}
 	db, err := sql.Open("sqlite3", fileURI(abs, "_locking_mode=EXCLUSIVE&_busy_timeout=1000"))
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
+		return nil, problem.Wrap(err, "%s cannot be opened: %v", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
@@ -180,9 +182,9 @@ func LockForRestore(ctx context.Context, path string) (*RestoreLock, error) {
 	fail := func(err error) (*RestoreLock, error) {
 		db.Close()
 		if hasCode(err, sqlite3.ErrBusy) || hasCode(err, sqlite3.ErrLocked) {
-			return nil, fmt.Errorf("store: %s: %w", path, ErrInUse)
+			return nil, problem.Wrap(ErrInUse, "%s is in use by another program (is litmus serve running?)", path)
 		}
-		return nil, fmt.Errorf("store: lock %s: %w", path, err)
+		return nil, problem.Wrap(err, "%s cannot be locked: %v", path, err)
 	}
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode=DELETE").Scan(&mode); err != nil {

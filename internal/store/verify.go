@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // Info describes a database file, for the messages of `litmus backup` and `litmus restore`.
@@ -37,19 +39,19 @@ const maxIntegrityLines = 3
 func Verify(ctx context.Context, path string) (Info, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
+		return Info{}, problem.Wrap(err, "%s could not be checked: %v", path, unwrapPath(err))
 	}
 	if err := checkHeader(abs, path); err != nil {
 		return Info{}, err
 	}
 	if fi, err := os.Stat(abs + "-wal"); err == nil && fi.Size() > 0 {
-		return Info{}, fmt.Errorf("store: %s has a write-ahead log beside it (%s-wal) holding changes the file itself lacks: "+
+		return Info{}, problem.New("%s has a write-ahead log beside it (%s-wal) holding changes the file itself lacks: "+
 			"it is a live database or a copy taken while Litmus was running; make a copy with `litmus backup` instead", path, path)
 	}
 
 	db, err := sql.Open("sqlite3", fileURI(abs, "mode=ro&immutable=1"))
 	if err != nil {
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
+		return Info{}, problem.Wrap(err, "%s could not be checked: %v", path, unwrapPath(err))
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
@@ -57,18 +59,18 @@ func Verify(ctx context.Context, path string) (Info, error) {
 	problems, err := integrityProblems(ctx, db)
 	if err != nil {
 		if hasCode(err, sqlite3.ErrNotADB) || hasCode(err, sqlite3.ErrCorrupt) {
-			return Info{}, fmt.Errorf("store: %s is damaged (%v): use another backup", path, err)
+			return Info{}, problem.Wrap(err, "%s is damaged (%v): use another backup", path, err)
 		}
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
+		return Info{}, problem.Wrap(err, "%s could not be checked: %v", path, unwrapPath(err))
 	}
 	if len(problems) > 0 {
-		return Info{}, fmt.Errorf("store: %s is damaged: SQLite's integrity check found: %s: use another backup",
+		return Info{}, problem.New("%s is damaged: SQLite's integrity check found: %s: use another backup",
 			path, strings.Join(problems, "; "))
 	}
 
 	var info Info
 	if info.Schema, err = schemaVersion(ctx, db); err != nil {
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
+		return Info{}, problem.Wrap(err, "%s could not be checked: %v", path, unwrapPath(err))
 	}
 	list, err := loadMigrations()
 	if err != nil {
@@ -76,13 +78,13 @@ func Verify(ctx context.Context, path string) (Info, error) {
 	}
 	switch latest := len(list); {
 	case info.Schema == 0:
-		return Info{}, fmt.Errorf("store: %s is a SQLite database but not a Litmus one (it has no Litmus schema)", path)
+		return Info{}, problem.New("%s is a SQLite database but not a Litmus one (it has no Litmus schema)", path)
 	case info.Schema > latest:
-		return Info{}, fmt.Errorf("store: %s was made by a newer Litmus (schema version %d; this one knows up to %d): "+
+		return Info{}, problem.New("%s was made by a newer Litmus (schema version %d; this one knows up to %d): "+
 			"use that version or a newer one", path, info.Schema, latest)
 	}
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM signups").Scan(&info.Signups); err != nil {
-		return Info{}, fmt.Errorf("store: %s has schema version %d but no readable signups table (%v): it is not a Litmus database", path, info.Schema, err)
+		return Info{}, problem.Wrap(err, "%s has schema version %d but no readable signups table (%v): it is not a Litmus database", path, info.Schema, err)
 	}
 	return info, nil
 }
@@ -91,20 +93,20 @@ func Verify(ctx context.Context, path string) (Info, error) {
 func checkHeader(abs, name string) error {
 	f, err := os.Open(abs)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("store: there is no file %s", name)
+		return problem.Wrap(err, "there is no file %s", name)
 	}
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
+		return problem.Wrap(err, "%s cannot be read: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil {
-		return fmt.Errorf("store: %w", err)
+		return problem.Wrap(err, "%s cannot be read: %v", name, unwrapPath(err))
 	} else if fi.IsDir() {
-		return fmt.Errorf("store: %s is a directory; give the database file inside it", name)
+		return problem.New("%s is a directory; give the database file inside it", name)
 	}
 	head := make([]byte, len(sqliteHeader))
 	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, sqliteHeader) {
-		return fmt.Errorf("store: %s is not a SQLite database file (a Litmus backup is one, made by `litmus backup`)", name)
+		return problem.New("%s is not a SQLite database file (a Litmus backup is one, made by `litmus backup`)", name)
 	}
 	return nil
 }
@@ -129,4 +131,14 @@ func integrityProblems(ctx context.Context, db *sql.DB) ([]string, error) {
 		}
 	}
 	return problems, rows.Err()
+}
+
+// unwrapPath drops the operation and path from an *fs.PathError ("permission denied"
+// rather than "open /abs/path: permission denied"): the message names the file as given.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
