@@ -24,12 +24,13 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 		return err
 	}
 	page := e.Page.Slug
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	h := &c.Response().Header
+	h.SetContentType(fiber.MIMETextHTMLCharsetUTF8)
 	// The page carries a per-visitor token: shared caches must not keep it, browsers may
 	// revalidate. Vary on Cookie for the same reason.
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	c.Set(fiber.HeaderVary, "Cookie")
-	c.Set("Content-Security-Policy", e.Prepared.CSP)
+	h.SetCanonical(headerCacheControl, valuePrivateNoCache)
+	h.SetCanonical(headerVary, valueCookie)
+	h.Set("Content-Security-Policy", e.Prepared.CSP)
 
 	if preview := c.Query("variant"); preview != "" {
 		return s.servePreview(c, e, preview)
@@ -57,14 +58,24 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 		s.Metrics.UncountedViews.WithLabelValues(page, uncounted).Inc()
 		s.Store.RecordFiltered(page, uncounted, c.Get(fiber.HeaderUserAgent), s.Now())
 	} else {
-		s.Metrics.PageViews.WithLabelValues(page, variant).Inc()
-		s.Store.RecordExposure(store.Exposure{
-			PhaseID: e.Phase.ID, Page: page, VisitorID: id, Variant: variant, At: s.Now(),
-			Source: source(c),
-		})
+		s.Metrics.PageView(page, variant).Inc()
+		if !s.Store.Seen(e.Phase.ID, id) { // a returning visitor's exposure is kept already
+			s.Store.RecordExposure(store.Exposure{
+				PhaseID: e.Phase.ID, Page: page, VisitorID: id, Variant: variant, At: s.Now(),
+				Source: source(c),
+			})
+		}
 	}
 	return s.writePage(c, e.Prepared.Variants[variant], s.sign(e, variant, id))
 }
+
+// Fixed headers of a page, set with SetCanonical (see fixedHeaders).
+var (
+	headerCacheControl  = []byte(fiber.HeaderCacheControl)
+	valuePrivateNoCache = []byte("private, no-cache")
+	headerVary          = []byte(fiber.HeaderVary)
+	valueCookie         = []byte("Cookie")
+)
 
 // servePreview shows the founder one variant: never counted, never changes the visitor's
 // assignment (no cookie is set or read), marked noindex, with its form switched off.

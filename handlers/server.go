@@ -55,7 +55,7 @@ func New(d Deps) *fiber.App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit)}
+	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit), errorCSP: []byte(d.Theme.ErrorCSP())}
 	app := fiber.New(fiber.Config{
 		// Strings from c.Params / c.FormValue point into fasthttp's reused buffers; Immutable
 		// copies them, so nothing taken from a request can change under us later.
@@ -75,5 +75,6 @@ func New(d Deps) *fiber.App {
 
 type server struct {
 	Deps
-	limits *ratelimit.Limiter
+	limits   *ratelimit.Limiter
+	errorCSP []byte // Theme.ErrorCSP(), the strictest policy, set on every response first
 }

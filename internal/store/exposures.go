@@ -68,6 +68,14 @@ func (s *Store) RecordExposure(e Exposure) {
 	}
 }
 
+// Seen reports whether the exposure of visitorID in phaseID is already committed, in which
+// case RecordExposure would not queue it. The page handler asks first, so a returning
+// visitor's view skips building the exposure (its source, a clock read). A false answer
+// only means "not known to be committed": RecordExposure then decides.
+func (s *Store) Seen(phaseID int64, visitorID string) bool {
+	return s.seen.has(s.seen.fingerprint(phaseID, visitorID))
+}
+
 func (e *Exposure) check() error {
 	if e.PhaseID <= 0 {
 		return invalid("exposure has no phase id; use the id EnsurePhase returned")
