@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,6 +21,9 @@ type SignupRow struct {
 	Fields    map[string]string
 	Source    Source
 	Counted   bool
+	// Repeats are the later phases (ids, oldest first) in which the same email signed up
+	// again: each is a conversion of that phase; the row keeps the first signup's fields.
+	Repeats []int64
 }
 
 // exportChunk is how many rows EachSignup reads per query.
@@ -74,11 +79,19 @@ func scanSignups(rows *sql.Rows) ([]SignupRow, error) {
 			r       SignupRow
 			created int64
 			fields  string
+			repeats string
 		)
 		if err := rows.Scan(&r.ID, &r.PhaseID, &created, &r.Page, &r.Email, &r.Variant, &fields, &r.Counted,
 			&r.Source.ReferrerHost, &r.Source.UTMSource, &r.Source.UTMMedium,
-			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent); err != nil {
+			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent, &repeats); err != nil {
 			return nil, err
+		}
+		for _, f := range strings.Fields(repeats) {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("signup %d: repeat phase %q: %w", r.ID, f, err)
+			}
+			r.Repeats = append(r.Repeats, id)
 		}
 		r.CreatedAt = time.UnixMilli(created)
 		if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
