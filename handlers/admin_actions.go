@@ -53,12 +53,12 @@ func (a *admin) handleReload(c *fiber.Ctx) error {
 	err := a.Reload()
 	if err == nil {
 		st := a.Site.Load()
-		var served []string
-		for _, e := range st.Entries {
-			served = append(served, "/"+e.Page.Slug+" — "+e.Page.Title)
+		var report []string
+		for _, r := range st.Report {
+			report = append(report, r.String())
 		}
 		return a.notice(c, fiber.StatusOK, true, "Page files reloaded",
-			fmt.Sprintf("Now serving %s. A page whose pitch, weights or bar changed starts a new test phase.", plural(int64(len(st.Entries)), "page", "pages")), served)
+			fmt.Sprintf("Now serving %s. What the reload did to each page's test:", plural(int64(len(st.Entries)), "page", "pages")), report)
 	}
 	var details []string
 	var perrs pages.Errors

@@ -82,7 +82,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	if err != nil {
 		return err
 	}
-	holder.Store(s)
+	logReports(logger, holder.Swap(s))
 	m.InitPages(s.VariantIDs())
 
 	// reload re-reads the page files; on any error the pages being served stay as they are.
@@ -94,10 +94,11 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		if err == nil {
 			var s *site.Site
 			if s, err = site.Build(context.Background(), ps, theme, opts, st); err == nil {
-				holder.Store(s)
+				reports := holder.Swap(s)
 				m.InitPages(s.VariantIDs())
 				m.PageReloads.WithLabelValues("ok").Inc()
 				logger.Info("pages reloaded", "pages", len(ps))
+				logReports(logger, reports)
 				return nil
 			}
 		}
@@ -185,6 +186,15 @@ loop:
 	}
 	logger.Info("stopped cleanly: every queued write is committed")
 	return runErr
+}
+
+// logReports logs what loading the page files did to each page's test: "no change", "same
+// phase (…)" or "new phase N started because: …", so a founder watching the log knows
+// whether an edit restarted the count (the admin's reload notice says the same).
+func logReports(logger *slog.Logger, reports []site.PageReport) {
+	for _, r := range reports {
+		logger.Info("page "+r.String(), "page", r.Page, "phase", r.Phase)
+	}
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {

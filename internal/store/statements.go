@@ -122,9 +122,9 @@ func (r *readStmts) list() []stmtSQL {
 			WHERE page = ? ORDER BY id DESC LIMIT ?`},
 		{&r.signupsAfter, `SELECT ` + signupColumns + ` FROM signups
 			WHERE page = ? AND id > ? ORDER BY id LIMIT ?`},
-		{&r.filteredTotal, `SELECT coalesce(sum(requests), 0) FROM filtered WHERE page = ? AND day >= ?`},
+		{&r.filteredTotal, `SELECT coalesce(sum(requests), 0) FROM filtered WHERE page = ? AND day >= ? AND day <= ?`},
 		{&r.filteredTop, `SELECT class, agent, sum(requests) AS n FROM filtered
-			WHERE page = ? AND day >= ?
+			WHERE page = ? AND day >= ? AND day <= ?
 			GROUP BY class, agent ORDER BY n DESC, class, agent LIMIT ?`},
 	}
 }
