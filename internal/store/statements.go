@@ -51,8 +51,8 @@ type readStmts struct {
 const sourceColumns = `referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content`
 
 const signupColumns = `id, phase_id, created_at, page, email, variant, fields, counted, ` + sourceColumns +
-	`, (SELECT coalesce(group_concat(phase_id, ' '), '') FROM
-		(SELECT phase_id FROM repeat_signups WHERE signup_id = signups.id ORDER BY phase_id))`
+	`, (SELECT coalesce(group_concat(phase_id || ':' || counted || ':' || created_at || ':' || variant, ' '), '') FROM
+		(SELECT * FROM repeat_signups WHERE signup_id = signups.id ORDER BY phase_id))`
 
 func (w *writeStmts) list() []stmtSQL {
 	return []stmtSQL{
