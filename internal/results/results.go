@@ -251,7 +251,9 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 	if err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID, TargetRate: e.Page.PassBar.TargetRate}
+	// A page never served has no phase yet: nothing counted, no verdict.
+	sum := Summary{Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
+		TargetRate: e.Page.PassBar.TargetRate, Verdict: stats.NotEnoughData}
 	for _, ph := range list {
 		if ph.ID == e.Phase.ID {
 			sum.Phase, sum.Visitors, sum.Signups, sum.Rate = ph.Number, ph.Visitors, ph.Signups, ph.Rate
