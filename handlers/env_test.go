@@ -49,7 +49,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		NewVisitor:   func(p, v string) { m.Visitors.WithLabelValues(p, v).Inc() },
 		SignupStored: func(p, v string) { m.Signups.WithLabelValues(p, v).Inc() },
 		Committed:    m.ObserveCommit,
-	}})
+	}, Now: e.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

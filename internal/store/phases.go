@@ -66,7 +66,7 @@ func (s *Store) EnsurePhase(ctx context.Context, page, hash string, definition [
 	if !json.Valid(definition) {
 		return Phase{}, invalid("the definition of page %s is not valid JSON", page)
 	}
-	now := time.Now()
+	now := s.now()
 	def := string(definition)
 	return submit(ctx, s, "ensure phase", func(b *batch) (Phase, error) {
 		p, err := b.ensurePhase(page, hash, def, now)
@@ -183,7 +183,7 @@ func (s *Store) SetPhaseNote(ctx context.Context, page string, n int, note strin
 	if c := utf8.RuneCountInString(note); c > MaxNoteLen {
 		return Phase{}, invalid("the note is %d characters long; at most %d are kept", c, MaxNoteLen)
 	}
-	now := time.Now()
+	now := s.now()
 	return submit(ctx, s, "set phase note", func(b *batch) (Phase, error) {
 		var id int64
 		err := b.stmt(b.w.ws.phaseByNumber).QueryRow(page, n).Scan(&id)
