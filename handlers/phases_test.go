@@ -12,6 +12,7 @@ import (
 
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/stats"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // phaseLog drives the chaser page through test phases by editing its page file and
@@ -34,7 +35,10 @@ func newPhaseLog(t *testing.T) *phaseLog {
 		t.Fatal(err)
 	}
 	l := &phaseLog{t: t, file: filepath.Join(dir, "chaser.toml"), src: string(src), want: map[int]map[string]*[2]int64{}}
-	l.e = newEnv(t, func(d *Deps) { d.Reload = func() error { return reloadFrom(l.e, dir)() } })
+	l.e = newEnv(t, func(d *Deps) {
+		d.Reload = func() error { return reloadFrom(l.e, dir)() }
+		d.LoadPages = func() ([]*pages.Page, error) { return pages.LoadDir(os.DirFS(dir), ".") }
+	})
 	return l
 }
 
@@ -175,9 +179,16 @@ func TestThreePhasesFromPageFileEdits(t *testing.T) {
 	}
 	l.crowd(2, 60, 3)
 
-	// Phase 3: a re-worded headline and a changed promise.
+	// Phase 3: a re-worded headline and a changed promise, checked before reloading.
 	l.edit(oldHeadline, newHeadline)
 	l.edit(promise1, promise3)
+	preview := visibleText(e.adminGet("/admin/reload/preview"))
+	if want := `/chaser: would start new phase 3 because: promise if validated: "build the invoice importer" → "build the importer and the reminders"; variant "paid-on-time" re-worded`; !strings.Contains(preview, want) {
+		t.Errorf("the preview lacks %q:\n%s", want, preview)
+	}
+	if r := e.apiResults("chaser"); r.Phase.Number != 2 {
+		t.Errorf("the preview changed the phase: now %d", r.Phase.Number)
+	}
 	text = l.reload()
 	if want := `/chaser: new phase 3 started because: promise if validated: "build the invoice importer" → "build the importer and the reminders"; variant "paid-on-time" re-worded: headline "` + oldHeadline + `" → "` + newHeadline + `"`; !strings.Contains(text, want) {
 		t.Errorf("third reload notice lacks %q:\n%s", want, text)

@@ -38,6 +38,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/admin/pages/:slug/phases/:n/note", a.requireAdmin, a.handlePhaseNote).Name("admin")
 	app.Get("/api/v1/pages/:slug/phases", a.requireAdmin, a.handleAPIPhases).Name("api")
 	app.Get("/api/v1/pages/:slug/phases/:n/results", a.requireAdmin, a.handleAPIPhaseResults).Name("api")
+	app.Get("/admin/reload/preview", a.requireAdmin, a.handleReloadPreview).Name("admin")
 
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")

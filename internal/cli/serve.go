@@ -123,6 +123,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		AdminPassword: password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: reload,
+		LoadPages: func() ([]*pages.Page, error) { return loadPages(cfg.Pages) },
 	})
 
 	// Listen before announcing, so a busy port fails here with a clear message.
