@@ -111,9 +111,11 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 	if !r.Phase.Current && r.Phase.EndedAt != nil {
 		today = r.Phase.EndedAt.Format(time.DateOnly)
 	}
-	title := e.Page.Title
+	title, csvURL, csvLabel := e.Page.Title, "/admin/pages/"+slug+"/signups.csv", "Download all signups (CSV)"
 	if !r.Phase.Current {
 		title = fmt.Sprintf("Phase %d · %s", r.Phase.Number, title)
+		csvURL += fmt.Sprintf("?phase=%d", r.Phase.Number)
+		csvLabel = fmt.Sprintf("Download phase %d's signups (CSV)", r.Phase.Number)
 	}
 	if noteText == "" && noteErr == "" {
 		noteText = r.Phase.Note
@@ -123,7 +125,8 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 		R:          r,
 		URL:        "/" + slug,
 		AdminURL:   "/admin/pages/" + slug,
-		CSVURL:     "/admin/pages/" + slug + "/signups.csv",
+		CSVURL:     csvURL,
+		CSVLabel:   csvLabel,
 		NoteURL:    fmt.Sprintf("/admin/pages/%s/phases/%d/note", slug, r.Phase.Number),
 		NoteText:   noteText,
 		NoteError:  noteErr,
