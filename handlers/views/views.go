@@ -76,6 +76,7 @@ type Page struct {
 	URL      string // the page's public path, "/chaser" ("/" for the default page)
 	AdminURL string // the page's admin path (its current phase)
 	CSVURL   string
+	CSVLabel string // the download link's text
 	// The note form of the phase: where it posts, the text it shows (the stored note, or
 	// what the founder typed when it was refused), the problem, and the length limit.
 	NoteURL       string
