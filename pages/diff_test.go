@@ -2,7 +2,9 @@ package pages
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // diffPage is a small page written out here, so the expected sentences do not follow the
@@ -98,5 +100,29 @@ func TestCommitmentsKeepOldHashes(t *testing.T) {
 	_, canonical := diffPage().Definition()
 	if want := `{"pass_bar":{"target_rate":0.05,"min_visitors":400,"min_days":0},`; string(canonical[:len(want)]) != want {
 		t.Errorf("canonical = %s, want it to start %s", canonical, want)
+	}
+}
+
+// TestCommitmentsAreReadFromThePassBar: if_validated and if_invalidated are read, bounded,
+// and a near miss is pointed at the right key.
+func TestCommitmentsAreReadFromThePassBar(t *testing.T) {
+	withBar := func(extra string) fstest.MapFS {
+		src := strings.Replace(minimalPage, "SLUG", "idea", 1)
+		src = strings.Replace(src, "min_visitors = 400\n", "min_visitors = 400\n"+extra, 1)
+		return fstest.MapFS{"idea.toml": &fstest.MapFile{Data: []byte(src)}}
+	}
+	p := mustLoad(t, withBar("if_validated = \"build the invoice importer\"\nif_invalidated = \"try agencies instead\"\n"), ".")[0]
+	if p.PassBar.IfValidated != "build the invoice importer" || p.PassBar.IfInvalidated != "try agencies instead" {
+		t.Errorf("pass bar = %+v", p.PassBar)
+	}
+	for _, tc := range []struct{ extra, want string }{
+		{`if_validated = "` + strings.Repeat("x", 201) + `"`, "if_validated"},
+		{`if_valid = "build it"`, "if_validated"},
+		{`if_validated = 3`, "if_validated"},
+	} {
+		_, err := LoadDir(withBar(tc.extra+"\n"), ".")
+		if err == nil || !strings.Contains(err.Error(), "idea.toml:") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want a file:line error naming %s", tc.extra, err, tc.want)
+		}
 	}
 }

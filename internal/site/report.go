@@ -80,6 +80,9 @@ func (r PageReport) Summary() string {
 	if why == "" {
 		why = "its pitch, weights or pass bar changed"
 	}
+	if other := texts(false); other != "" {
+		why += " (also: " + other + ")"
+	}
 	switch {
 	case r.Removed && r.Planned:
 		return fmt.Sprintf("would no longer be served (its results, up to phase %d, stay in the database)", r.Phase)
