@@ -39,6 +39,7 @@ func TestBrowser(t *testing.T) {
 		{"the accessibility check catches a broken page", testAccessibilityCheckCatchesMistakes},
 		{"a template override from LITMUS_TEMPLATES is used", testTemplateOverride},
 		{"error pages and a founder's preview are accessible too", testErrorAndPreviewPages},
+		{"a page's history opens each earlier phase, and takes a note", testPhaseHistory},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel() // each has its own server and tab

@@ -302,6 +302,18 @@ func TestPageEditsGoLive(t *testing.T) {
 			if !waitFor(10*time.Second, func() bool { return strings.Contains(frontPage(t, s), "Edited: ") }) {
 				t.Fatalf("the edited headline is not served:\n%s", s.Output())
 			}
+			// The log says what the reload did to each page's test, and why (it is written
+			// just after the new pages are served, so wait for it). Whether phase 1 had a
+			// visitor depends on whether the test's first look came before the reload.
+			said := func() bool {
+				out := s.Output()
+				return (strings.Contains(out, "page /chaser: new phase 2 started because: variant") ||
+					strings.Contains(out, "page /chaser: phase 1 had no visitors yet, so it now tests the new version: variant")) &&
+					strings.Contains(out, "re-worded: headline") && strings.Contains(out, "page /taxpot: no change")
+			}
+			if !waitFor(10*time.Second, said) {
+				t.Errorf("the log does not say what the reload did to each page:\n%s", s.Output())
+			}
 
 			// A slug with capitals is invalid; the error must name the file and line.
 			bad := strings.Replace(edited, `slug = "chaser"`, `slug = "Chaser Page"`, 1)

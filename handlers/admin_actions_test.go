@@ -121,7 +121,7 @@ func reloadFrom(e *env, dir string) func() error {
 		if err != nil {
 			return err
 		}
-		e.site.Store(s)
+		e.site.Swap(s)
 		return nil
 	}
 }
@@ -163,6 +163,15 @@ func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) 
 	if resp.StatusCode != 200 || !strings.Contains(text, "Page files reloaded") || !strings.Contains(text, "Now serving 1 page.") {
 		t.Fatalf("reload of fixed files = %d:\n%s", resp.StatusCode, text)
 	}
+	// The notice says what the reload did to each page's test.
+	for _, want := range []string{
+		`/chaser: new phase 2 started because: variant "no-awkward-emails" re-worded: headline "Stop chasing clients for money. Let Chaser do it." → "Never chase a client again. Let Chaser do it."`,
+		"/taxpot: no longer served",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the reload notice lacks %q:\n%s", want, text)
+		}
+	}
 	if _, page := e.get("/chaser?variant=no-awkward-emails"); !strings.Contains(page, "Never chase a client again.") {
 		t.Error("the reloaded page is not served")
 	}
@@ -171,7 +180,7 @@ func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) 
 	}
 	// A new pitch after a visitor came is a new test; the old one is listed with its numbers.
 	text = visibleText(e.adminGet("/admin/pages/chaser"))
-	if !strings.Contains(text, "Earlier test phases") || !regexp.MustCompile(`Rate 1 \d+ \w+ \d{4} – \d+ \w+ \d{4} 1 0 0%`).MatchString(text) {
+	if !strings.Contains(text, "Earlier test phases") || !regexp.MustCompile(`Phase 1 Not enough data \d+ \w+ \d{4} – \d+ \w+ \d{4} · 1 visitor · 0 signups · 0%`).MatchString(text) {
 		t.Errorf("the earlier phase is not listed with its visitor:\n%s", text)
 	}
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/results"
+	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ and the examples in docs/api.md")
@@ -180,6 +183,43 @@ func TestAPIExamplesInTheDocs(t *testing.T) {
 	}
 	checkGolden(t, "api-results.json", r)
 	checkGolden(t, "api-pages.json", list)
+
+	// Then the page file gains a third variant and promises (phase 2, a day later, with a
+	// few visitors), and the founder writes a note on phase 1.
+	ps, err := pages.LoadExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	p.PassBar.IfValidated, p.PassBar.IfInvalidated = "build the invoice importer", "try agencies instead"
+	p.Variants = append(p.Variants, pages.Variant{ID: "priced", Weight: 1, Headline: "Chaser: $19 a month, paid back by one invoice", CTA: "Reserve", Price: "$19 / month"})
+	s, err := site.Build(context.Background(), ps, pages.DefaultTheme(), pages.Options{}, e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.site.Swap(s)
+	if _, err := e.store.SetPhaseNote(context.Background(), "chaser", 1, "paid-on-time won at twice the control's rate; next: test $9 against $19"); err != nil {
+		t.Fatal(err)
+	}
+	phase2 := s.Lookup("chaser").Phase.StartedAt
+	e.mu.Lock()
+	e.now = phase2.Add(time.Hour)
+	e.mu.Unlock()
+	for i := range 12 {
+		e.get("/chaser", "Cookie", fmt.Sprintf("%s=phase-two-visitor-%07d", VisitorCookie, i))
+		e.advance(10 * time.Minute)
+	}
+	e.flush()
+	var phases results.PhaseList
+	if err := json.Unmarshal([]byte(e.adminGet("/api/v1/pages/chaser/phases")), &phases); err != nil {
+		t.Fatal(err)
+	}
+	// Phase 1 ended when phase 2 started (real time); show it ending the day after the
+	// example's results were read, with phase 2 starting then.
+	fixedEnd := r.GeneratedAt.Add(24*time.Hour + 3*time.Hour)
+	phases.Phases[0].StartedAt = fixedEnd
+	phases.Phases[1].StartedAt, phases.Phases[1].EndedAt = fixedStart, &fixedEnd
+	checkGolden(t, "api-phases.json", phases)
 }
 
 func shiftDay(t *testing.T, day string, shift time.Duration) string {

@@ -71,7 +71,7 @@ func TestCSVExportHasOneRowPerSignupWithFieldsAndSource(t *testing.T) {
 
 	header, rows := e.exportCSV("chaser")
 	wantHeader := []string{"time", "email", "first_name", "work", "consent", "variant", "counted",
-		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host"}
+		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host", "phase", "later_phases"}
 	if !slices.Equal(header, wantHeader) {
 		t.Fatalf("header %q,\nwant   %q", header, wantHeader)
 	}
@@ -196,7 +196,7 @@ func TestCSVExportOfAPageWithoutSignupsIsTheHeader(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	header, rows := e.exportCSV("taxpot")
-	if len(rows) != 0 || header[0] != "time" || header[len(header)-1] != "referrer_host" {
+	if len(rows) != 0 || header[0] != "time" || header[len(header)-1] != "later_phases" {
 		t.Errorf("empty export: header %q, %d rows", header, len(rows))
 	}
 }

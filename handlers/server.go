@@ -34,6 +34,9 @@ type Deps struct {
 	Version       string
 	// Reload re-reads the page files and swaps the site; nil when reloading is not possible.
 	Reload func() error
+	// LoadPages reads and validates the page files without serving them, for the admin's
+	// "check what a reload would do"; nil when reloading is not possible.
+	LoadPages func() ([]*pages.Page, error)
 }
 
 // Limits of the public HTTP server. A signup form is well under 4 KiB; the body limit leaves

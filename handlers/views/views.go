@@ -108,9 +108,18 @@ type Index struct {
 // Page is /admin/pages/{slug}: one page's full results.
 type Page struct {
 	Layout
-	R             results.Results
-	URL           string // the page's public path, "/chaser" ("/" for the default page)
-	CSVURL        string
+	R        results.Results
+	URL      string // the page's public path, "/chaser" ("/" for the default page)
+	AdminURL string // the page's admin path (its current phase)
+	CSVURL   string
+	CSVLabel string // the download link's text
+	// The note form of the phase: where it posts, the text it shows (the stored note, or
+	// what the founder typed when it was refused), the problem, and the length limit.
+	NoteURL       string
+	NoteText      string
+	NoteError     string
+	NoteMax       int
+	Saved         bool // the note was just saved
 	Previews      []Preview
 	VisitorsChart Chart
 	SignupsChart  Chart
@@ -176,6 +185,13 @@ var funcs = template.FuncMap{
 	"float":    func(n any) float64 { return toFloat(n) },
 	"add":      func(a, b int) int { return a + b },
 	"sub":      func(a, b int) int { return a - b },
+	"deref":    func(t *time.Time) time.Time { return *t },
+	"plural": func(n int64, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return results.Count(n) + " " + many
+	},
 }
 
 // share is a variant's configured share of visitors: its weight over all the weights.

@@ -1,4 +1,4 @@
-// Package cli holds Litmus's subcommands (serve, check, results, export, forget, backup,
+// Package cli holds Litmus's subcommands (serve, check, results, export, note, forget, backup,
 // restore, version): flag parsing, wiring the packages together, and what each prints. The
 // root main.go only calls Run, so every command can be run in-process by tests.
 package cli
@@ -64,6 +64,7 @@ func commands(b Build) []command {
 		{"check", "validate page files and report every problem with file and line", runCheck},
 		{"results", "print each page's numbers and verdict (the admin's, without the server)", runResults},
 		{"export", "write a page's signups as CSV or JSON lines to standard output", runExport},
+		{"note", "write what a test phase taught you and what you will do next", runNote},
 		{"forget", "erase every signup of an email address (an erasure request)", runForget},
 		{"backup", "copy the database to a file while the server runs", runBackup},
 		{"restore", "put a backup back in place of the database (server stopped)", runRestore},

@@ -129,7 +129,7 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 	if err != nil {
 		return fail(err)
 	}
-	srv.holder.Store(s)
+	logReports(logger, srv.holder.Swap(s))
 	srv.m.InitPages(s.VariantIDs())
 
 	srv.password = cfg.AdminPassword
@@ -150,6 +150,7 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: srv.reload,
+		LoadPages: func() ([]*pages.Page, error) { return loadPages(cfg.Pages) },
 	})
 	return srv, nil
 }
@@ -164,10 +165,11 @@ func (srv *server) reload() error {
 	if err == nil {
 		var s *site.Site
 		if s, err = site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st); err == nil {
-			srv.holder.Store(s)
+			reports := srv.holder.Swap(s)
 			srv.m.InitPages(s.VariantIDs())
 			srv.m.PageReloads.WithLabelValues("ok").Inc()
 			srv.logger.Info("pages reloaded", "pages", len(ps))
+			logReports(srv.logger, reports)
 			return nil
 		}
 	}
@@ -253,6 +255,15 @@ func (srv *server) shutdown() error {
 	}
 	srv.logger.Info("stopped cleanly: every queued write is committed")
 	return nil
+}
+
+// logReports logs what loading the page files did to each page's test: "no change", "same
+// phase (…)" or "new phase N started because: …", so a founder watching the log knows
+// whether an edit restarted the count (the admin's reload notice says the same).
+func logReports(logger *slog.Logger, reports []site.PageReport) {
+	for _, r := range reports {
+		logger.Info("page "+r.String(), "page", r.Page, "phase", r.Phase)
+	}
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {

@@ -16,6 +16,10 @@ var ErrClosed = errors.New("store: closed (the server is shutting down)")
 // message; this is the last line, so nothing unbounded reaches the file.
 var ErrInvalid = errors.New("invalid input")
 
+// ErrNotFound marks a request for something the database does not hold (a phase number
+// the page never had).
+var ErrNotFound = errors.New("not found")
+
 // Bounds on what is stored. Values from visitors that are merely long (referrer, UTM tags,
 // user agents) are cut to size; identifiers that are too long are refused.
 const (
