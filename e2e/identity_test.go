@@ -20,7 +20,6 @@ func TestUnicodeSpellingsOfOneAddressAreOnePerson(t *testing.T) {
 	if err != nil || status != 200 {
 		t.Fatalf("GET /chaser = %d, %v", status, err)
 	}
-	time.Sleep(2100 * time.Millisecond) // formtoken.MinAge
 	for _, addr := range []string{"émile@x.com", "ÉMILE@x.com", "σ@x.com", "ς@x.com", "Σ@x.com", "A@x.com", "ａ@x.com", "\u0430@x.com"} {
 		if status, _, err := v.SignUp(ctx, token, addr, nil); err != nil || status != 303 {
 			t.Fatalf("signup %s = %d, %v", addr, status, err)

@@ -38,6 +38,9 @@ type Deps struct {
 	Version     string
 	// Reload re-reads the page files and swaps the site; nil when reloading is not possible.
 	Reload func() error
+	// LoadPages reads and validates the page files without serving them, for the admin's
+	// "check what a reload would do"; nil when reloading is not possible.
+	LoadPages func() ([]*pages.Page, error)
 }
 
 // Limits of the public HTTP server. A signup form is well under 4 KiB; the body limit leaves
@@ -65,7 +68,7 @@ func New(d Deps) *fiber.App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit)}
+	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit), errorCSP: []byte(d.Theme.ErrorCSP())}
 	app := fiber.New(fiber.Config{
 		// Strings from c.Params / c.FormValue point into fasthttp's reused buffers; Immutable
 		// copies them, so nothing taken from a request can change under us later.
@@ -91,5 +94,6 @@ func New(d Deps) *fiber.App {
 
 type server struct {
 	Deps
-	limits *ratelimit.Limiter
+	limits   *ratelimit.Limiter
+	errorCSP []byte // Theme.ErrorCSP(), the strictest policy, set on every response first
 }

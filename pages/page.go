@@ -69,6 +69,12 @@ type PassBar struct {
 	TargetRate  float64 // 0 < r < 1, e.g. 0.05 for 5%
 	MinVisitors int     // visitors (all variants together) before any verdict
 	MinDays     int     // optional: days since the phase started before any verdict
+	// IfValidated and IfInvalidated are what the founder promises to do for each outcome,
+	// written before the test ("build the invoice importer", "try agencies instead"). They
+	// are shown next to the verdict; changing them after the first visitor starts a new
+	// phase, so a promise moved after seeing the data is on the record.
+	IfValidated   string // optional
+	IfInvalidated string // optional
 }
 
 // Control returns the page's control variant (the first one).

@@ -4,18 +4,17 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/litmuslabs/litmus/internal/email"
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // ErrNoAddress and ErrAddressTooLong are what Forget refuses before looking anything up;
 // their text is a plain sentence for the person who typed the address.
 var (
-	ErrNoAddress      = errors.New("give the email address of the person who asked to be forgotten")
-	ErrAddressTooLong = fmt.Errorf("that is longer than any email address can be (%d characters): check what was pasted", email.MaxLength)
+	ErrNoAddress      = problem.New("give the email address of the person who asked to be forgotten")
+	ErrAddressTooLong = problem.New("that is longer than any email address can be (%d characters): check what was pasted", email.MaxLength)
 )
 
 // Erasure is what Forget did: the address as looked up, and how many signups it erased.

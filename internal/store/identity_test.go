@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,7 +55,8 @@ func TestOneSignupPerPersonWhateverTheCaseOrWidth(t *testing.T) {
 }
 
 // A file written before migration 0005 can hold one person twice; opening it merges them
-// into the first signup and records the merge.
+// into the first signup and records the merge. A spelling stored in a later phase becomes a
+// repeat signup of that phase (migration 0004's rule), so the phase still lists the person.
 func TestMigrationMergesSignupsStoredTwice(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
 	s, err := store.Open(path, store.Options{})
@@ -65,7 +67,7 @@ func TestMigrationMergesSignupsStoredTwice(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// Roll the file back to schema 2 as 0.1 left it, holding the issue's duplicates.
+	// Roll the file back to schema 4, just before 0005, holding the issue's duplicates.
 	db, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +76,7 @@ func TestMigrationMergesSignupsStoredTwice(t *testing.T) {
 		"DROP TABLE signup_merges", "DROP TABLE erasures",
 		"DROP INDEX signups_by_page_key", "DROP INDEX signups_by_email_key",
 		"ALTER TABLE signups DROP COLUMN email_key",
-		"PRAGMA application_id = 0", "PRAGMA user_version = 2",
+		"PRAGMA application_id = 0", "PRAGMA user_version = 4",
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -85,6 +87,20 @@ func TestMigrationMergesSignupsStoredTwice(t *testing.T) {
 			VALUES (?, 'idea', ?, 'a', ?, 1)`, p.ID, addr, 1000+i); err != nil {
 			t.Fatal(err)
 		}
+	}
+	res, err := db.Exec(`INSERT INTO phases (page, hash, definition, started_at) VALUES ('idea', 'h2', '{}', 2000)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phase2, _ := res.LastInsertId()
+	if _, err := db.Exec(`INSERT INTO signups (phase_id, page, email, variant, created_at, counted)
+		VALUES (?, 'idea', 'émilｅ@x.com', 'b', 3000, 1)`, phase2); err != nil {
+		t.Fatal(err)
+	}
+	// Σ@x.com (merged into σ@x.com) had already signed up again in phase 2 under 0004's rule.
+	if _, err := db.Exec(`INSERT INTO repeat_signups (phase_id, signup_id, visitor_id, variant, created_at, counted)
+		SELECT ?, id, '', 'a', 3500, 1 FROM signups WHERE email = 'Σ@x.com'`, phase2); err != nil {
+		t.Fatal(err)
 	}
 	db.Close()
 
@@ -108,8 +124,19 @@ func TestMigrationMergesSignupsStoredTwice(t *testing.T) {
 	if want := "[émile@x.com bob@x.com σ@x.com]"; "["+join(kept)+"]" != want {
 		t.Errorf("kept %v, want %s (the first of each person)", kept, want)
 	}
-	if n := queryInt(t, raw, "SELECT count(*) FROM signup_merges"); n != 3 {
-		t.Errorf("%d merges recorded, want 3", n)
+	if n := queryInt(t, raw, "SELECT count(*) FROM signup_merges"); n != 4 {
+		t.Errorf("%d merges recorded, want 4", n)
+	}
+	if n := queryInt(t, raw, fmt.Sprintf(`SELECT count(*) FROM repeat_signups r JOIN signups s ON s.id = r.signup_id
+		WHERE s.email = 'émile@x.com' AND r.phase_id = %d AND r.variant = 'b' AND r.counted = 1`, phase2)); n != 1 {
+		t.Errorf("%d repeat signups of émile@x.com in phase 2, want 1 (the merged émilｅ@x.com, full-width e)", n)
+	}
+	if n := queryInt(t, raw, fmt.Sprintf(`SELECT count(*) FROM repeat_signups r JOIN signups s ON s.id = r.signup_id
+		WHERE s.email = 'σ@x.com' AND r.phase_id = %d`, phase2)); n != 1 {
+		t.Errorf("%d repeat signups of σ@x.com in phase 2, want 1 (moved from the merged Σ@x.com)", n)
+	}
+	if n := queryInt(t, raw, "SELECT count(*) FROM repeat_signups"); n != 2 {
+		t.Errorf("%d repeat signups, want 2 (ÉMILE, Σ and ς were in the kept signup's phase)", n)
 	}
 	if n := queryInt(t, raw, "SELECT count(*) FROM signup_merges m JOIN signups s ON s.id = m.kept_id WHERE s.email = 'σ@x.com'"); n != 2 {
 		t.Errorf("%d merges into σ@x.com recorded, want 2", n)

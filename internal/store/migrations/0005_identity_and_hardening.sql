@@ -26,6 +26,23 @@ JOIN (SELECT page, email_key, min(id) AS first_id FROM signups GROUP BY page, em
   ON f.page = s.page AND f.email_key = s.email_key
 WHERE s.id <> f.first_id;
 
+-- A merged signup made in a later phase than the kept one is what 0004 calls a repeat
+-- signup: it becomes one of the kept signup's, so that phase still lists the person. The
+-- merged signup's own repeat signups move to the kept one likewise.
+INSERT OR IGNORE INTO repeat_signups (phase_id, signup_id, visitor_id, variant, created_at, counted)
+SELECT s.phase_id, m.kept_id, s.visitor_id, s.variant, s.created_at, s.counted
+FROM signup_merges m
+JOIN signups s ON s.id = m.merged_id
+JOIN signups k ON k.id = m.kept_id
+WHERE s.phase_id <> k.phase_id
+ORDER BY s.id;
+
+UPDATE OR IGNORE repeat_signups
+SET signup_id = (SELECT kept_id FROM signup_merges WHERE merged_id = repeat_signups.signup_id)
+WHERE signup_id IN (SELECT merged_id FROM signup_merges)
+  AND phase_id <> (SELECT k.phase_id FROM signup_merges m JOIN signups k ON k.id = m.kept_id
+                   WHERE m.merged_id = repeat_signups.signup_id);
+
 DELETE FROM signups WHERE id IN (SELECT merged_id FROM signup_merges);
 
 CREATE UNIQUE INDEX signups_by_page_key ON signups (page, email_key);
