@@ -30,8 +30,11 @@ func (p *Page) Definition() (hash string, canonical []byte) {
 			MinVisitors: p.PassBar.MinVisitors,
 			MinDays:     p.PassBar.MinDays,
 		},
-		Variants: make([]variantDefinition, len(p.Variants)),
 	}
+	if p.PassBar.Counts == CountsConfirmed {
+		def.PassBar.Counts = CountsConfirmed // judged on other numbers: another experiment
+	}
+	def.Variants = make([]variantDefinition, len(p.Variants))
 	for i, v := range p.Variants {
 		def.Variants[i] = variantDefinition{
 			ID: v.ID, Weight: v.Weight,
@@ -59,6 +62,9 @@ type passBarDefinition struct {
 	TargetRate  float64 `json:"target_rate"`
 	MinVisitors int     `json:"min_visitors"`
 	MinDays     int     `json:"min_days"`
+	// Counts is only written when it is not the default, so the hashes of every page
+	// written before it existed stay the same (and their tests keep running).
+	Counts string `json:"counts,omitempty"`
 }
 
 type variantDefinition struct {
