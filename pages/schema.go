@@ -10,7 +10,7 @@ import (
 // The keys of a page file, section by section, and what a founder probably meant by a
 // key that is not one of them. docs/page-files.md describes each key; keep the two in step.
 var (
-	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar",
+	pageKeys = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar",
 		"double_opt_in", "referrals", "questions", "confirmation"}
 	pageSynonyms = map[string]string{
 		"url": "slug", "path": "slug", "name": "title", "meta_description": "description",

@@ -19,6 +19,10 @@ type SignupRow struct {
 	Fields    map[string]string
 	Source    Source
 	Counted   bool
+	// ConfirmedAt is when the address was confirmed (double opt-in); zero if it was not.
+	ConfirmedAt time.Time
+	Referred    bool              // the visitor came through another signup's share link
+	Answers     map[string]string // answers to the thank-you page's questions, by question
 }
 
 // exportChunk is how many rows EachSignup reads per query.
@@ -74,11 +78,20 @@ func scanSignups(rows *sql.Rows) ([]SignupRow, error) {
 			r       SignupRow
 			created int64
 			fields  string
+			conf    sql.NullInt64
+			answers string
 		)
 		if err := rows.Scan(&r.ID, &r.PhaseID, &created, &r.Page, &r.Email, &r.Variant, &fields, &r.Counted,
 			&r.Source.ReferrerHost, &r.Source.UTMSource, &r.Source.UTMMedium,
-			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent); err != nil {
+			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent,
+			&conf, &r.Referred, &answers); err != nil {
 			return nil, err
+		}
+		if conf.Valid {
+			r.ConfirmedAt = time.UnixMilli(conf.Int64)
+		}
+		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+			return nil, fmt.Errorf("signup %d: answers: %w", r.ID, err)
 		}
 		r.CreatedAt = time.UnixMilli(created)
 		if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {

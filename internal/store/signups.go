@@ -22,6 +22,9 @@ type Signup struct {
 	// Source is kept only when the visitor has no exposure in the phase; otherwise the
 	// exposure's first-touch source is copied.
 	Source Source
+	// ConfirmLinkBase, when set (the page has double opt-in), queues a confirmation mail in
+	// the signup's own transaction; it is the scheme://host the mailed link points at.
+	ConfirmLinkBase string
 }
 
 // SignupResult says what InsertSignup stored.
@@ -30,6 +33,7 @@ type SignupResult struct {
 	Duplicate bool   // the email had already signed up on this page: nothing new was stored
 	Counted   bool   // the signup counts in the conversion rate
 	Variant   string // the variant the signup is credited to
+	Referred  bool   // the visitor arrived through another signup's share link
 }
 
 // InsertSignup stores su and returns only once the transaction holding it has committed to
@@ -61,8 +65,9 @@ func (s *Store) InsertSignup(ctx context.Context, su Signup) (SignupResult, erro
 // signupRecord is a checked Signup ready for the writer.
 type signupRecord struct {
 	Signup
-	fields string // JSON object
-	day    string
+	fields  string // JSON object
+	day     string
+	refCode string
 }
 
 func newSignupRecord(su Signup) (signupRecord, error) {
@@ -90,7 +95,10 @@ func newSignupRecord(su Signup) (signupRecord, error) {
 	su.At = orNow(su.At)
 	su.Source = su.Source.clipped()
 	su.Fields = nil // encoded in fields
-	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At)}, nil
+	if len(su.ConfirmLinkBase) > maxURLLen {
+		return signupRecord{}, invalid("confirmation link base is %d bytes; at most %d", len(su.ConfirmLinkBase), maxURLLen)
+	}
+	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At), refCode: newRefCode()}, nil
 }
 
 func checkEmail(email string) error {
@@ -143,26 +151,28 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	// The visitor's exposure in this phase decides the variant credited, the source and
 	// whether the signup counts.
 	variant, src, counted := r.Variant, r.Source, false
+	var referredBy sql.NullInt64
 	if r.VisitorID != "" {
 		var (
 			v           string
 			vs          Source
 			unconverted bool
+			ref         sql.NullInt64
 		)
 		err := b.stmt(ws.visitorOfSignup).QueryRow(r.PhaseID, r.VisitorID).Scan(&v, &unconverted,
-			&vs.ReferrerHost, &vs.UTMSource, &vs.UTMMedium, &vs.UTMCampaign, &vs.UTMTerm, &vs.UTMContent)
+			&vs.ReferrerHost, &vs.UTMSource, &vs.UTMMedium, &vs.UTMCampaign, &vs.UTMTerm, &vs.UTMContent, &ref)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return SignupResult{}, err
 		default:
-			variant, src, counted = v, vs, unconverted
+			variant, src, counted, referredBy = v, vs, unconverted, ref
 		}
 	}
 
 	res, err := b.stmt(ws.insertSignup).Exec(r.PhaseID, r.Page, r.Email, r.VisitorID, variant, r.fields,
 		r.At.UnixMilli(), counted, src.ReferrerHost, src.UTMSource, src.UTMMedium,
-		src.UTMCampaign, src.UTMTerm, src.UTMContent)
+		src.UTMCampaign, src.UTMTerm, src.UTMContent, r.refCode, referredBy)
 	if err != nil {
 		return SignupResult{}, err
 	}
@@ -181,19 +191,31 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	if err != nil {
 		return SignupResult{}, err
 	}
+	if r.ConfirmLinkBase != "" {
+		at := r.At.UnixMilli()
+		if _, err := b.stmt(ws.enqueueMail).Exec(id, r.ConfirmLinkBase, at, at); err != nil {
+			return SignupResult{}, err
+		}
+	}
 	if counted {
 		if _, err := b.stmt(ws.markConverted).Exec(r.At.UnixMilli(), r.PhaseID, r.VisitorID); err != nil {
 			return SignupResult{}, err
 		}
 		// Last, after every statement succeeded: the sums are not undone by the savepoint.
-		b.count(r.PhaseID, variant, r.day, src, tally{signups: 1})
+		add := tally{signups: 1}
+		if referredBy.Valid {
+			add.referredSignups = 1
+		}
+		b.count(r.PhaseID, variant, r.day, src, add)
 	}
 	b.events = append(b.events, event{signup: true, page: r.Page, variant: variant})
-	return SignupResult{ID: id, Counted: counted, Variant: variant}, nil
+	return SignupResult{ID: id, Counted: counted, Variant: variant, Referred: referredBy.Valid}, nil
 }
 
 // ForgetEmail deletes every signup of email, on every page, and returns how many it deleted
-// (an erasure request). The aggregate counts keep them: they hold no personal data, and
+// (an erasure request). Their answers, share codes and unsent confirmation mails go with
+// them (the answers and mails by ON DELETE CASCADE, the code is a column of the row); a
+// visitor who was referred keeps only the number of the deleted signup, no personal data. The aggregate counts keep them: they hold no personal data, and
 // lowering them would rewrite results already reported. The visitor stays converted, so the
 // same person signing up again is not counted twice. Copies made earlier by Backup still
 // hold the email; delete or re-make them too.

@@ -301,7 +301,7 @@ func TestOpenExplainsAFileThatIsNotADatabase(t *testing.T) {
 
 // TestSchemaVersionCountsTheMigrations guards the helper the other tests compare with.
 func TestSchemaVersionCountsTheMigrations(t *testing.T) {
-	if v := store.SchemaVersion(); v != 2 {
-		t.Errorf("SchemaVersion() = %d, want 2 (0001_init, 0002_filtered_by_agent)", v)
+	if v := store.SchemaVersion(); v != 8 {
+		t.Errorf("SchemaVersion() = %d, want 8 (0001_init to 0008_demand_signals)", v)
 	}
 }
