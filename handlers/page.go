@@ -61,7 +61,7 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 		s.Metrics.PageViews.WithLabelValues(page, variant).Inc()
 		s.Store.RecordExposure(store.Exposure{
 			PhaseID: e.Phase.ID, Page: page, VisitorID: id, Variant: variant, At: s.Now(),
-			Source: source(c),
+			Source: source(c), RefCode: refCode(c, e.Page),
 		})
 	}
 	return s.writePage(c, e.Prepared.Variants[variant], s.sign(e, variant, id))
