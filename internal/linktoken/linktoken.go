@@ -35,7 +35,7 @@ const (
 type Token struct {
 	Purpose Purpose
 	Page    string
-	Signup  int64 // 0 on a thank-you link of a repeated signup: nothing to attach answers to
+	Signup  int64     // 0 on a thank-you link of a repeated signup: nothing to attach answers to
 	Issued  time.Time // truncated to the second
 }
 

@@ -40,11 +40,15 @@ type filteredKey struct{ page, day, class, agent string }
 
 // tally is what one write adds to a daily_counts row (and, for visitors and signups, to
 // source_counts).
-type tally struct{ visitors, signups, confirmed, referredVisitors, referredSignups int64 }
+type tally struct {
+	visitors, signups, confirmed                         int64
+	referredVisitors, referredSignups, referredConfirmed int64
+}
 
 func (t tally) plus(u tally) tally {
 	return tally{t.visitors + u.visitors, t.signups + u.signups, t.confirmed + u.confirmed,
-		t.referredVisitors + u.referredVisitors, t.referredSignups + u.referredSignups}
+		t.referredVisitors + u.referredVisitors, t.referredSignups + u.referredSignups,
+		t.referredConfirmed + u.referredConfirmed}
 }
 
 type event struct {
@@ -146,7 +150,7 @@ func (b *batch) writeCounters() error {
 	ws := b.w.ws
 	for k, t := range b.daily {
 		if _, err := b.stmt(ws.upsertDaily).Exec(k.phase, k.variant, k.day, t.visitors, t.signups,
-			t.confirmed, t.referredVisitors, t.referredSignups); err != nil {
+			t.confirmed, t.referredVisitors, t.referredSignups, t.referredConfirmed); err != nil {
 			return fmt.Errorf("update daily counts: %w", err)
 		}
 	}

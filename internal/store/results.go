@@ -14,12 +14,13 @@ import (
 // counted signups confirmed since (double opt-in), and the visitors who came through a
 // share link with the counted signups among them.
 type VariantCount struct {
-	Variant          string
-	Visitors         int64
-	Signups          int64
-	Confirmed        int64
-	ReferredVisitors int64
-	ReferredSignups  int64
+	Variant           string
+	Visitors          int64
+	Signups           int64
+	Confirmed         int64
+	ReferredVisitors  int64
+	ReferredSignups   int64
+	ReferredConfirmed int64
 }
 
 // Counts returns the totals of each variant of a phase that has had a visitor, ordered by
@@ -34,7 +35,7 @@ func (s *Store) Counts(ctx context.Context, phaseID int64) ([]VariantCount, erro
 	var list []VariantCount
 	for rows.Next() {
 		var c VariantCount
-		if err := rows.Scan(&c.Variant, &c.Visitors, &c.Signups, &c.Confirmed, &c.ReferredVisitors, &c.ReferredSignups); err != nil {
+		if err := rows.Scan(&c.Variant, &c.Visitors, &c.Signups, &c.Confirmed, &c.ReferredVisitors, &c.ReferredSignups, &c.ReferredConfirmed); err != nil {
 			return nil, fmt.Errorf("store: counts of phase %d: %w", phaseID, err)
 		}
 		list = append(list, c)

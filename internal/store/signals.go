@@ -52,12 +52,13 @@ func (s *Store) ConfirmSignup(ctx context.Context, page string, id int64, at tim
 	return submit(ctx, s, "confirm signup", func(b *batch) (ConfirmResult, error) {
 		ws := b.w.ws
 		var (
-			phase   int64
-			variant string
-			counted bool
-			created int64
+			phase    int64
+			variant  string
+			counted  bool
+			created  int64
+			referred bool
 		)
-		err := b.stmt(ws.confirmSignup).QueryRow(at.UnixMilli(), id, page).Scan(&phase, &variant, &counted, &created)
+		err := b.stmt(ws.confirmSignup).QueryRow(at.UnixMilli(), id, page).Scan(&phase, &variant, &counted, &created, &referred)
 		if errors.Is(err, sql.ErrNoRows) {
 			var confirmed bool
 			switch err := b.stmt(ws.signupOnPage).QueryRow(id, page).Scan(&confirmed); {
@@ -72,7 +73,11 @@ func (s *Store) ConfirmSignup(ctx context.Context, page string, id int64, at tim
 			return ConfirmResult{}, fmt.Errorf("store: confirm signup: %w", err)
 		}
 		if counted {
-			b.count(phase, variant, dayOf(time.UnixMilli(created)), Source{}, tally{confirmed: 1})
+			add := tally{confirmed: 1}
+			if referred {
+				add.referredConfirmed = 1
+			}
+			b.count(phase, variant, dayOf(time.UnixMilli(created)), Source{}, add)
 		}
 		return ConfirmResult{Found: true, Confirmed: true}, nil
 	})

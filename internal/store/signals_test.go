@@ -85,7 +85,7 @@ func TestReferralsConfirmationsAndAnswersAreCountedExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := store.VariantCount{Variant: "a", Visitors: 11, Signups: 4, Confirmed: 3, ReferredVisitors: 3, ReferredSignups: 2}
+	want := store.VariantCount{Variant: "a", Visitors: 11, Signups: 4, Confirmed: 3, ReferredVisitors: 3, ReferredSignups: 2, ReferredConfirmed: 1}
 	if len(counts) != 1 || counts[0] != want {
 		t.Errorf("Counts = %+v, want [%+v]", counts, want)
 	}

@@ -28,14 +28,14 @@ type writeStmts struct {
 	release          *sql.Stmt
 	rollbackTo       *sql.Stmt
 	// Demand signals (issue 17).
-	refCodeSignup   *sql.Stmt
-	setReferredBy   *sql.Stmt
-	enqueueMail     *sql.Stmt
-	confirmSignup   *sql.Stmt
-	signupOnPage    *sql.Stmt
-	upsertAnswer    *sql.Stmt
-	mailSent        *sql.Stmt
-	mailFailed      *sql.Stmt
+	refCodeSignup *sql.Stmt
+	setReferredBy *sql.Stmt
+	enqueueMail   *sql.Stmt
+	confirmSignup *sql.Stmt
+	signupOnPage  *sql.Stmt
+	upsertAnswer  *sql.Stmt
+	mailSent      *sql.Stmt
+	mailFailed    *sql.Stmt
 }
 
 // readStmts are the queries, prepared at Open on the read pool.
@@ -67,14 +67,15 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.insertVisitor, `INSERT INTO visitors (phase_id, visitor_id, variant, first_seen, ` + sourceColumns + `)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (phase_id, visitor_id) DO NOTHING`},
-		{&w.upsertDaily, `INSERT INTO daily_counts (phase_id, variant, day, visitors, signups, confirmed, referred_visitors, referred_signups)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		{&w.upsertDaily, `INSERT INTO daily_counts (phase_id, variant, day, visitors, signups, confirmed, referred_visitors, referred_signups, referred_confirmed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (phase_id, variant, day) DO UPDATE SET
 				visitors = visitors + excluded.visitors,
 				signups = signups + excluded.signups,
 				confirmed = confirmed + excluded.confirmed,
 				referred_visitors = referred_visitors + excluded.referred_visitors,
-				referred_signups = referred_signups + excluded.referred_signups`},
+				referred_signups = referred_signups + excluded.referred_signups,
+				referred_confirmed = referred_confirmed + excluded.referred_confirmed`},
 		{&w.upsertSource, `INSERT INTO source_counts (phase_id, utm_source, utm_campaign, referrer_host, visitors, signups)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (phase_id, utm_source, utm_campaign, referrer_host) DO UPDATE SET
@@ -107,7 +108,7 @@ func (w *writeStmts) list() []stmtSQL {
 			ON CONFLICT (signup_id) DO NOTHING`},
 		{&w.confirmSignup, `UPDATE signups SET confirmed_at = ?
 			WHERE id = ? AND page = ? AND confirmed_at IS NULL
-			RETURNING phase_id, variant, counted, created_at`},
+			RETURNING phase_id, variant, counted, created_at, referred_by IS NOT NULL`},
 		{&w.signupOnPage, `SELECT confirmed_at IS NOT NULL FROM signups WHERE id = ? AND page = ?`},
 		{&w.upsertAnswer, `INSERT INTO answers (signup_id, question, answer, answered_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (signup_id, question) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at`},
@@ -121,7 +122,7 @@ func (r *readStmts) list() []stmtSQL {
 		{&r.ping, `SELECT count(*) FROM settings`},
 		{&r.phases, `SELECT id, page, hash, definition, started_at FROM phases
 			WHERE page = ? ORDER BY id DESC`},
-		{&r.counts, `SELECT variant, sum(visitors), sum(signups), sum(confirmed), sum(referred_visitors), sum(referred_signups) FROM daily_counts
+		{&r.counts, `SELECT variant, sum(visitors), sum(signups), sum(confirmed), sum(referred_visitors), sum(referred_signups), sum(referred_confirmed) FROM daily_counts
 			WHERE phase_id = ? GROUP BY variant ORDER BY variant`},
 		{&r.daily, `SELECT day, variant, visitors, signups FROM daily_counts
 			WHERE phase_id = ? ORDER BY day, variant`},

@@ -18,10 +18,11 @@ ALTER TABLE visitors ADD COLUMN referred_by INTEGER;
 
 -- confirmed: counted signups confirmed since (on the day of the signup, so a day's rate
 -- compares like with like); referred_*: visitors who arrived through a share link, and the
--- counted signups among them.
+-- counted signups and confirmations among them (for the verdict without referred visitors).
 ALTER TABLE daily_counts ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE daily_counts ADD COLUMN referred_visitors INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE daily_counts ADD COLUMN referred_signups INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE daily_counts ADD COLUMN referred_confirmed INTEGER NOT NULL DEFAULT 0;
 
 -- One answer per question per signup; answering again replaces it. Deleted with the signup.
 CREATE TABLE answers (
