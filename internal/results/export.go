@@ -20,7 +20,8 @@ import (
 // exportColumnsBefore and exportColumnsAfter frame the page's own form fields in the CSV.
 var (
 	exportColumnsBefore = []string{"time", "email"}
-	exportColumnsAfter  = []string{"variant", "counted", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host"}
+	exportColumnsAfter  = []string{"variant", "counted", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host",
+		"confirmed", "referred", "answers"}
 )
 
 // FieldNames returns the names of p's form fields other than the email, in page order:
@@ -71,7 +72,9 @@ func CSVHeader(fields []string) []string {
 
 // WriteCSV writes every signup of page as CSV (RFC 4180, a header row, one row per
 // signup): time (RFC 3339, UTC), email, each of fields, variant, counted (yes/no), the
-// UTM tags and the referrer's host. Cells that a spreadsheet would run as a formula are
+// UTM tags and the referrer's host, confirmed (yes/no, double opt-in), referred (yes/no:
+// came through a share link) and answers (the thank-you questions' answers as a JSON
+// object, empty when none). Cells that a spreadsheet would run as a formula are
 // neutralised (see SafeCell).
 func WriteCSV(ctx context.Context, st *store.Store, page string, fields []string, w io.Writer) error {
 	cw := csv.NewWriter(w)
@@ -85,7 +88,8 @@ func WriteCSV(ctx context.Context, st *store.Store, page string, fields []string
 			row = append(row, r.Fields[f])
 		}
 		s := r.Source
-		row = append(row, r.Variant, yesNo(r.Counted), s.UTMSource, s.UTMMedium, s.UTMCampaign, s.UTMTerm, s.UTMContent, s.ReferrerHost)
+		row = append(row, r.Variant, yesNo(r.Counted), s.UTMSource, s.UTMMedium, s.UTMCampaign, s.UTMTerm, s.UTMContent, s.ReferrerHost,
+			yesNo(!r.ConfirmedAt.IsZero()), yesNo(r.Referred), answersCell(r.Answers))
 		for i := range row {
 			row[i] = SafeCell(row[i])
 		}
@@ -125,6 +129,10 @@ type ExportRecord struct {
 	Counted bool              `json:"counted"`
 	Phase   int64             `json:"phase"`
 	Source  ExportSource      `json:"source"`
+	// ConfirmedAt is when the address was confirmed (double opt-in), null if it was not.
+	ConfirmedAt *time.Time        `json:"confirmed_at"`
+	Referred    bool              `json:"referred"` // came through a share link
+	Answers     map[string]string `json:"answers"`  // thank-you questions, by name
 }
 
 // ExportSource is a signup's first-touch attribution in the JSON export.
@@ -147,13 +155,23 @@ func WriteNDJSON(ctx context.Context, st *store.Store, page string, w io.Writer)
 		if fields == nil {
 			fields = map[string]string{}
 		}
-		return enc.Encode(ExportRecord{
+		answers := r.Answers
+		if answers == nil {
+			answers = map[string]string{}
+		}
+		rec := ExportRecord{
 			Time: r.CreatedAt.UTC(), Email: r.Email, Fields: fields, Variant: r.Variant, Counted: r.Counted, Phase: r.PhaseID,
 			Source: ExportSource{
 				UTMSource: s.UTMSource, UTMMedium: s.UTMMedium, UTMCampaign: s.UTMCampaign,
 				UTMTerm: s.UTMTerm, UTMContent: s.UTMContent, ReferrerHost: s.ReferrerHost,
 			},
-		})
+			Referred: r.Referred, Answers: answers,
+		}
+		if !r.ConfirmedAt.IsZero() {
+			at := r.ConfirmedAt.UTC()
+			rec.ConfirmedAt = &at
+		}
+		return enc.Encode(rec)
 	})
 	if err != nil {
 		return fmt.Errorf("results: write json: %w", err)
@@ -165,6 +183,16 @@ func WriteNDJSON(ctx context.Context, st *store.Store, page string, w io.Writer)
 // "chaser-signups-2026-11-24.csv".
 func ExportFilename(page string, day time.Time) string {
 	return page + "-signups-" + day.UTC().Format(time.DateOnly) + ".csv"
+}
+
+// answersCell is a signup's answers as one CSV cell: a JSON object with sorted keys, or
+// empty when there are none.
+func answersCell(a map[string]string) string {
+	if len(a) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(a) // a map of strings always encodes
+	return string(b)
 }
 
 func yesNo(b bool) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
 	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // Bounds on the lists a Results holds, so a page with years of traffic or thousands of
@@ -45,6 +46,14 @@ type Results struct {
 	Sources       Sources               `json:"sources"`
 	Filtered      Filtered              `json:"filtered"`
 	EarlierPhases []PhaseSummary        `json:"earlier_phases"`
+	// Counts is what Variants and Verdict count as a signup: "signups" (every counted
+	// signup) or "confirmed" (only confirmed ones; the pass bar's counts = "confirmed").
+	Counts string `json:"counts"`
+	// Confirmation, Referrals and Questions are present when the page has double opt-in,
+	// share links, or thank-you questions (see signals.go).
+	Confirmation *Confirmation     `json:"confirmation,omitempty"`
+	Referrals    *Referrals        `json:"referrals,omitempty"`
+	Questions    []QuestionSummary `json:"questions,omitempty"`
 	// LatestSignups are the newest signups of the page (any phase), newest first. They
 	// hold email addresses, so they stay out of the JSON: the export is the one way
 	// personal data leaves Litmus, and it is explicit.
@@ -66,6 +75,7 @@ type PassBar struct {
 	TargetRate  float64 `json:"target_rate"`
 	MinVisitors int     `json:"min_visitors"`
 	MinDays     int     `json:"min_days"`
+	Counts      string  `json:"counts"` // "signups" or "confirmed"
 }
 
 // Day is one UTC day of the current phase: each variant's new visitors and counted signups.
@@ -151,17 +161,19 @@ type Summary struct {
 
 // Page returns the results of e's current phase at now.
 func Page(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (Results, error) {
-	report, days, err := analyze(ctx, st, e, now)
+	a, err := analyze(ctx, st, e, now)
 	if err != nil {
 		return Results{}, err
 	}
+	report, days := a.report, a.days
 	p := e.Page
 	r := Results{
 		Page:        p.Slug,
 		Title:       p.Title,
 		GeneratedAt: now.UTC(),
 		Phase:       Phase{ID: e.Phase.ID, StartedAt: e.Phase.StartedAt.UTC(), Hash: e.Phase.Hash, Days: days},
-		PassBar:     PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: p.PassBar.MinVisitors, MinDays: p.PassBar.MinDays},
+		PassBar:     PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: p.PassBar.MinVisitors, MinDays: p.PassBar.MinDays, Counts: countsOf(p)},
+		Counts:      countsOf(p),
 		Variants:    report.Variants,
 		SRM:         report.SRM,
 		Verdict:     report.Verdict,
@@ -182,17 +194,20 @@ func Page(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (R
 	if r.LatestSignups, err = st.LatestSignups(ctx, p.Slug, MaxLatestSignups); err != nil {
 		return Results{}, fmt.Errorf("results: %w", err)
 	}
+	if err := addSignals(ctx, st, e, a, &r); err != nil {
+		return Results{}, err
+	}
 	return r, nil
 }
 
 // Summarize returns the one-line summary of e's current phase at now: only the counts and
 // the verdict, so listing many pages stays cheap.
 func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (Summary, error) {
-	report, _, err := analyze(ctx, st, e, now)
+	a, err := analyze(ctx, st, e, now)
 	if err != nil {
 		return Summary{}, err
 	}
-	v := report.Verdict
+	v := a.report.Verdict
 	return Summary{
 		Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
 		Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, TargetRate: v.TargetRate,
@@ -200,13 +215,21 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 	}, nil
 }
 
+// analysis is a phase's counts and what stats.Analyze made of them.
+type analysis struct {
+	report stats.Report
+	days   float64
+	bar    stats.PassBar
+	counts []store.VariantCount // in page order, zeros for variants nobody has seen
+}
+
 // analyze reads the phase's counts and runs stats.Analyze on them with the page's variants
-// (in page order, the control first; a variant nobody has seen yet counts as zero). It also
-// returns the days the phase has run.
-func analyze(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (stats.Report, float64, error) {
+// (in page order, the control first; a variant nobody has seen yet counts as zero). With
+// counts = "confirmed" in the pass bar, a signup counts once it is confirmed.
+func analyze(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (analysis, error) {
 	counts, err := st.Counts(ctx, e.Phase.ID)
 	if err != nil {
-		return stats.Report{}, 0, fmt.Errorf("results: %w", err)
+		return analysis{}, fmt.Errorf("results: %w", err)
 	}
 	byID := make(map[string]store.VariantCount, len(counts))
 	for _, c := range counts {
@@ -219,15 +242,29 @@ func analyze(ctx context.Context, st *store.Store, e *site.Entry, now time.Time)
 		},
 		DaysElapsed: daysSince(e.Phase.StartedAt, now),
 	}
+	a := analysis{bar: in.PassBar, days: in.DaysElapsed}
 	for _, v := range p.Variants {
 		c := byID[v.ID]
-		in.Variants = append(in.Variants, stats.Variant{ID: v.ID, Weight: v.Weight, Visitors: c.Visitors, Signups: c.Signups})
+		c.Variant = v.ID
+		a.counts = append(a.counts, c)
+		judged := c.Signups
+		if countsOf(p) == pages.CountsConfirmed {
+			judged = c.Confirmed
+		}
+		in.Variants = append(in.Variants, stats.Variant{ID: v.ID, Weight: v.Weight, Visitors: c.Visitors, Signups: judged})
 	}
-	report, err := stats.Analyze(in)
-	if err != nil {
-		return stats.Report{}, 0, fmt.Errorf("results of %s: %w", p.Slug, err)
+	if a.report, err = stats.Analyze(in); err != nil {
+		return analysis{}, fmt.Errorf("results of %s: %w", p.Slug, err)
 	}
-	return report, in.DaysElapsed, nil
+	return a, nil
+}
+
+// countsOf is what the page's verdict counts: "confirmed" or "signups".
+func countsOf(p *pages.Page) string {
+	if p.PassBar.Counts == pages.CountsConfirmed {
+		return pages.CountsConfirmed
+	}
+	return pages.CountsSignups
 }
 
 // daysSince is the days from start to now, and 0 when now is earlier (a clock set back must
