@@ -17,7 +17,10 @@ import (
 
 	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/config"
+	"github.com/litmuslabs/litmus/internal/confirmmail"
 	"github.com/litmuslabs/litmus/internal/formtoken"
+	"github.com/litmuslabs/litmus/internal/linktoken"
+	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/metrics"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
@@ -61,6 +64,18 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		return pageError(err, cfg.Pages)
 	}
 
+	// Mail is needed by pages with double_opt_in; without it they would queue confirmation
+	// mails that never leave, so the server refuses to start (a reload refuses such pages).
+	var sender *mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewFromURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return err
+		}
+	}
+	if err := checkMail(ps, sender != nil); err != nil {
+		return err
+	}
+
 	m := metrics.New(b.Version, b.Revision)
 	st, err := store.Open(cfg.DB, store.Options{
 		Logger: logger,
@@ -92,6 +107,9 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		defer reloadMu.Unlock()
 		ps, err := loadPages(cfg.Pages)
 		if err == nil {
+			err = checkMail(ps, sender != nil)
+		}
+		if err == nil {
 			var s *site.Site
 			if s, err = site.Build(context.Background(), ps, theme, opts, st); err == nil {
 				holder.Store(s)
@@ -116,13 +134,30 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		password, generated = randomPassword(), true
 	}
 
-	app := handlers.New(handlers.Deps{
+	links := linktoken.NewSigner(st.Secret())
+	var mailer *confirmmail.Worker
+	if sender != nil {
+		mailer = confirmmail.New(st, &holder, links, sender, logger)
+		mailer.Sent = func(err error) {
+			if err != nil {
+				m.ConfirmationMails.WithLabelValues("failed").Inc()
+			} else {
+				m.ConfirmationMails.WithLabelValues("sent").Inc()
+			}
+		}
+	}
+	deps := handlers.Deps{
 		Store: st, Metrics: m, Site: &holder, Theme: theme,
 		Signer:        formtoken.NewSigner(st.Secret()),
 		AdminPassword: password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: reload,
-	})
+		Links: links, BaseURL: cfg.BaseURL,
+	}
+	if mailer != nil {
+		deps.MailQueued = mailer.Wake
+	}
+	app := handlers.New(deps)
 
 	// Listen before announcing, so a busy port fails here with a clear message.
 	pub, err := net.Listen("tcp", cfg.Addr)
@@ -145,6 +180,14 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 
 	errc := make(chan error, 2)
 	go func() { errc <- app.Listener(pub) }()
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		if mailer != nil {
+			mailer.Run(mailCtx) // first round at once: mails a crash left unsent go out now
+		}
+	}()
 	go func() {
 		if err := metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
 			errc <- err
@@ -180,11 +223,29 @@ loop:
 		logger.Error("public server shutdown", "err", err)
 	}
 	_ = metricsSrv.Shutdown(sctx)
+	stopMail() // a mail cut short stays unsent in the outbox and goes out after the restart
+	<-mailDone
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
 	logger.Info("stopped cleanly: every queued write is committed")
 	return runErr
+}
+
+// checkMail refuses pages with double_opt_in when no mail server is configured: their
+// signups would wait for a confirmation mail that is never sent.
+func checkMail(ps []*pages.Page, haveMail bool) error {
+	if haveMail {
+		return nil
+	}
+	for _, p := range ps {
+		if p.DoubleOptIn {
+			return fmt.Errorf("page %s has double_opt_in = true, which sends a confirmation mail after each signup, "+
+				"but no mail server is set: set LITMUS_SMTP_URL (smtp://user:pass@host:587) and LITMUS_MAIL_FROM, "+
+				"or remove double_opt_in from %s", p.Slug, p.File)
+		}
+	}
+	return nil
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {
