@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -74,6 +75,10 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	}
 	if err := checkMail(ps, sender != nil); err != nil {
 		return err
+	}
+	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn }) {
+		logger.Warn("LITMUS_BASE_URL is not set: confirmation links will point at the host name each signup was sent to, " +
+			"which a client can choose; set LITMUS_BASE_URL to your site's address in production")
 	}
 
 	m := metrics.New(b.Version, b.Revision)
