@@ -208,6 +208,9 @@ func TestDemandSignalsEndToEndInProcess(t *testing.T) {
 	if pay.Answered != 2 || pay.Choices[0].Count != 0 || pay.Choices[1].Count != 1 || pay.Choices[2].Count != 1 || pay.Choices[1].Share != 0.5 {
 		t.Errorf("pay answers %+v (the repeated signup's answer must not count)", pay)
 	}
+	if v := r.Questions[0].Variants; len(v) != 1 || v[0].ID != "a" || v[0].Answered != 2 || v[0].Choices[1].Count != 1 || v[0].Choices[2].Share != 0.5 {
+		t.Errorf("pay answers of variant a: %+v", v)
+	}
 	if l := r.Questions[1].Latest; len(l) != 1 || l[0].Text != "Excel" {
 		t.Errorf("latest text answers %+v", l)
 	}
