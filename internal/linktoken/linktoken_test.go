@@ -45,3 +45,22 @@ func TestRoundTripPurposeAndExpiry(t *testing.T) {
 		t.Errorf("token %q", raw)
 	}
 }
+
+// FuzzCheck: no input makes Check panic, and whatever it accepts is exactly the token Sign
+// makes for what it returned (one accepted spelling per token).
+func FuzzCheck(f *testing.F) {
+	s := linktoken.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	now := time.Unix(1_800_000_000, 0).UTC()
+	f.Add(s.Sign(linktoken.Token{Purpose: linktoken.Thanks, Page: "idea", Signup: 7, Issued: now}))
+	f.Add(s.Sign(linktoken.Token{Purpose: linktoken.Confirm, Page: "idea", Signup: 0, Issued: now}))
+	f.Add("bDF8dGhhbmtzfGlkZWF8N3wx.AAAA")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, p := range []linktoken.Purpose{linktoken.Thanks, linktoken.Confirm} {
+			tok, err := s.Check(raw, p, now, 0)
+			if err == nil && s.Sign(tok) != raw {
+				t.Fatalf("accepted %q, which is not Sign(%+v)", raw, tok)
+			}
+		}
+	})
+}
