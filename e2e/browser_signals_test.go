@@ -3,7 +3,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -58,7 +57,6 @@ func TestBrowserDemandSignals(t *testing.T) {
 	phone := b.NewTab(t, Phone, WithoutJavaScript)
 	phone.Open(s.URL + "/")
 	phone.Do(chromedp.SendKeys(chromedp.CSS("#f-email"), "ada.phone@example.com"))
-	time.Sleep(timeTrap)
 	phone.ClickAndWaitForPage(submit)
 	if got := phone.Path(); got != "/idea/thanks" {
 		t.Fatalf("after signing up the visitor is at %s", got)
@@ -85,7 +83,6 @@ func TestBrowserDemandSignals(t *testing.T) {
 	laptop := b.NewTab(t, Desktop)
 	laptop.Open(s.URL + "/")
 	laptop.Do(chromedp.SendKeys(chromedp.CSS("#f-email"), "bo@example.com"))
-	time.Sleep(timeTrap)
 	laptop.ClickAndWaitForPage(submit)
 	if n := laptop.Count("form.questions"); laptop.Path() != "/idea/thanks" || n != 1 {
 		t.Fatalf("with JavaScript the visitor is at %s with %d question forms, want /idea/thanks with 1", laptop.Path(), n)

@@ -32,6 +32,14 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/api/v1/pages", a.requireAdmin, a.handleAPIPages).Name("api")
 	app.Get("/api/v1/pages/:slug/results", a.requireAdmin, a.handleAPIResults).Name("api")
 
+	// The learning log (issue 13): every test phase of a page, reopened with its words,
+	// and the founder's note on each.
+	app.Get("/admin/pages/:slug/phases/:n", a.requireAdmin, a.handleAdminPhase).Name("admin")
+	app.Post("/admin/pages/:slug/phases/:n/note", a.requireAdmin, a.handlePhaseNote).Name("admin")
+	app.Get("/api/v1/pages/:slug/phases", a.requireAdmin, a.handleAPIPhases).Name("api")
+	app.Get("/api/v1/pages/:slug/phases/:n/results", a.requireAdmin, a.handleAPIPhaseResults).Name("api")
+	app.Get("/admin/reload/preview", a.requireAdmin, a.handleReloadPreview).Name("admin")
+
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")
 	app.Get("/:slug", s.handlePage).Name("page")

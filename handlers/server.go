@@ -43,6 +43,9 @@ type Deps struct {
 	// MailQueued, if set, is called after a signup queued a confirmation mail, to wake the
 	// mail worker (it also polls, so a missed call only delays the mail).
 	MailQueued func()
+	// LoadPages reads and validates the page files without serving them, for the admin's
+	// "check what a reload would do"; nil when reloading is not possible.
+	LoadPages func() ([]*pages.Page, error)
 }
 
 // Limits of the public HTTP server. A signup form is well under 4 KiB; the body limit leaves
@@ -67,7 +70,7 @@ func New(d Deps) *fiber.App {
 	if d.Links == nil {
 		d.Links = linktoken.NewSigner(d.Store.Secret())
 	}
-	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit)}
+	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit), errorCSP: []byte(d.Theme.ErrorCSP())}
 	app := fiber.New(fiber.Config{
 		// Strings from c.Params / c.FormValue point into fasthttp's reused buffers; Immutable
 		// copies them, so nothing taken from a request can change under us later.
@@ -87,5 +90,6 @@ func New(d Deps) *fiber.App {
 
 type server struct {
 	Deps
-	limits *ratelimit.Limiter
+	limits   *ratelimit.Limiter
+	errorCSP []byte // Theme.ErrorCSP(), the strictest policy, set on every response first
 }

@@ -236,3 +236,51 @@ func TestDemandSignalsEndToEndInProcess(t *testing.T) {
 		t.Errorf("expired link: %d\n%s", resp.StatusCode, clipBody(body))
 	}
 }
+
+// TestARepeatSignerInALaterPhaseGetsNoOnesLinks: a person who signed up in phase 1 and
+// signs up again in phase 2 is a signup of phase 2 (issue 13), but the thank-you page they
+// get is attached to nobody, as for a repeated email: whoever types an address that is on
+// the list must not see its share link nor change its answers.
+func TestARepeatSignerInALaterPhaseGetsNoOnesLinks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	page := strings.NewReplacer("double_opt_in = true\n", "", `counts = "confirmed"`, "",
+		"[confirmation]\nsubject = \"Confirm your place\"\n", "").Replace(signalsPage)
+	e.withPage(page)
+	e.startPhase("idea")
+	adaThanks := e.signUp("/idea", "ada@example.com")
+	_, body := e.get(adaThanks)
+	m := refRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no share link on the thanks page:\n%s", clipBody(body))
+	}
+	code := m[1]
+	sig := thanksLinkRE.FindStringSubmatch(adaThanks)[1]
+	if resp, _ := e.post("/idea/answers", "", url.Values{"_signup": {sig}, "pay": {"$5"}}); resp.StatusCode != 303 {
+		t.Fatalf("answer: %d", resp.StatusCode)
+	}
+
+	// A new bar: phase 2. Ada signs up again from another browser.
+	e.withPage(strings.Replace(page, `target = "50%"`, `target = "40%"`, 1))
+	e.startPhase("idea")
+	again := e.signUp("/idea", "ada@example.com")
+	if _, body := e.get(again); !refRE.MatchString(body) || strings.Contains(body, code) {
+		t.Errorf("the repeat's thank-you page must look like a new one and not show Ada's code")
+	}
+	againSig := thanksLinkRE.FindStringSubmatch(again)[1]
+	if resp, _ := e.post("/idea/answers", "", url.Values{"_signup": {againSig}, "pay": {"Nothing"}}); resp.StatusCode != 303 {
+		t.Errorf("answer on the repeat's page: %d", resp.StatusCode)
+	}
+
+	r := e.apiResults("idea")
+	if r.Phase.Number != 2 || r.Verdict.Visitors != 1 || r.Verdict.Signups != 1 {
+		t.Errorf("phase %d: %d signups of %d visitors, want the repeat counted (1 of 1) in phase 2", r.Phase.Number, r.Verdict.Signups, r.Verdict.Visitors)
+	}
+	if q := r.Questions; len(q) != 2 || q[0].All.Answered != 0 {
+		t.Errorf("phase 2's answers %+v, want none", q)
+	}
+	rows := e.signups("idea")
+	if len(rows) != 1 || rows[0].Answers["pay"] != "$5" || len(rows[0].Repeats) != 1 {
+		t.Errorf("Ada stored as %+v; want one row, her phase-1 answer kept, one repeat", rows)
+	}
+}

@@ -99,6 +99,11 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 	if su.ConfirmLinkBase != "" && s.MailQueued != nil {
 		s.MailQueued()
 	}
+	if res.Repeat {
+		// Counted in this phase, but the contact is the one stored before: like a
+		// duplicate, its share link and answers are not handed to whoever typed the address.
+		return s.success(c, e, 0)
+	}
 	return s.success(c, e, res.ID)
 }
 

@@ -79,6 +79,12 @@ type PassBar struct {
 	// may say "signups") or CountsConfirmed (only those confirmed through the mailed link;
 	// needs double_opt_in).
 	Counts string
+	// IfValidated and IfInvalidated are what the founder promises to do for each outcome,
+	// written before the test ("build the invoice importer", "try agencies instead"). They
+	// are shown next to the verdict; changing them after the first visitor starts a new
+	// phase, so a promise moved after seeing the data is on the record.
+	IfValidated   string // optional
+	IfInvalidated string // optional
 }
 
 // The values of a pass bar's counts key.

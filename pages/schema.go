@@ -44,12 +44,14 @@ var (
 		"title": "headline", "heading": "headline", "message": "body", "text": "body", "share": "share_text",
 	}
 
-	passBarKeys     = []string{"target", "min_visitors", "min_days", "counts"}
+	passBarKeys     = []string{"target", "min_visitors", "min_days", "counts", "if_validated", "if_invalidated"}
 	passBarSynonyms = map[string]string{
 		"target_rate": "target", "target_percent": "target", "rate": "target", "conversion": "target",
 		"conversion_rate": "target", "signup_rate": "target", "visitors": "min_visitors",
 		"sample": "min_visitors", "sample_size": "min_visitors", "min_sample": "min_visitors",
 		"days": "min_days", "duration": "min_days", "count": "counts", "judge": "counts",
+		"if_valid": "if_validated", "on_validated": "if_validated", "then": "if_validated", "if_pass": "if_validated",
+		"if_invalid": "if_invalidated", "on_invalidated": "if_invalidated", "else": "if_invalidated", "if_fail": "if_invalidated",
 	}
 
 	fieldKindSynonyms = map[string]FieldKind{
@@ -391,6 +393,8 @@ func (d *fileDecoder) passBar(root fileSection) PassBar {
 		fmt.Sprintf("about 20 ÷ target is enough (%d for this target)", suggested))
 	bar.MinDays, _ = d.integer(s, "min_days", 0, maxMinDays, 7, "0 means no minimum")
 	bar.Counts = d.counts(s)
+	bar.IfValidated = d.text(s, "if_validated", textRule{max: maxCommitmentLen, example: "build the invoice importer"})
+	bar.IfInvalidated = d.text(s, "if_invalidated", textRule{max: maxCommitmentLen, example: "try agencies instead"})
 	return bar
 }
 

@@ -10,6 +10,7 @@ package metrics
 import (
 	"net/http"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,6 +54,9 @@ type Metrics struct {
 	// Demand signals (issue 17).
 	SignupsConfirmed  *prometheus.CounterVec // page
 	ConfirmationMails *prometheus.CounterVec // result: sent, failed
+
+	pageViews atomic.Pointer[pageChildren] // PageViews' children, resolved by InitPages
+	http      httpChildren                 // HTTPDuration's children seen so far
 }
 
 // New creates the metrics on a fresh registry, with the Go and process collectors and
@@ -108,8 +112,8 @@ func New(version, revision string) *Metrics {
 	}
 	// The answers every healthy server gives, at zero, so the latency histogram exists (and
 	// rules and `promtool check metrics` see it) before the first request.
-	for _, l := range [][3]string{{"page", "GET", "200"}, {"thanks", "GET", "200"}, {"healthz", "GET", "200"}, {"static", "GET", "200"}, {"signup", "POST", "303"}} {
-		m.HTTPDuration.WithLabelValues(l[0], l[1], l[2])
+	for _, l := range []httpKey{{"page", "GET", 200}, {"thanks", "GET", 200}, {"healthz", "GET", 200}, {"static", "GET", 200}, {"signup", "POST", 303}} {
+		m.HTTPObserver(l.route, l.method, l.code)
 	}
 	return m
 }
@@ -119,6 +123,7 @@ func New(version, revision string) *Metrics {
 // which is what Prometheus counters need (no reset mid-life).
 func (m *Metrics) InitPages(variants map[string][]string) {
 	m.Pages.Set(float64(len(variants)))
+	m.resolvePageViews(variants)
 	for page, ids := range variants {
 		for _, v := range ids {
 			m.PageViews.WithLabelValues(page, v)

@@ -6,14 +6,14 @@ import (
 	"slices"
 	"time"
 
-	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
 )
 
-// The deeper demand signals of a page's current phase: confirmed signups (double opt-in),
-// share links, and the answers to the thank-you page's questions.
+// The deeper demand signals of a page's phase: confirmed signups (double opt-in), share
+// links, and the answers to the thank-you page's questions. Which of them a report shows
+// follows the page file (double_opt_in, referrals, questions); the numbers are the phase's.
 
 // MaxLatestAnswers bounds the text answers listed per question.
 const MaxLatestAnswers = 20
@@ -89,9 +89,9 @@ type TextAnswer struct {
 	At      time.Time `json:"at"`
 }
 
-// addSignals fills r's Confirmation, Referrals and Questions for the page's features.
-func addSignals(ctx context.Context, st *store.Store, e *site.Entry, a analysis, r *Results) error {
-	p := e.Page
+// addSignals fills r's Confirmation, Referrals and Questions of phase phaseID (analysed in
+// a) for the page's features.
+func addSignals(ctx context.Context, st *store.Store, p *pages.Page, phaseID int64, a analysis, r *Results) error {
 	if p.DoubleOptIn {
 		c := &Confirmation{Variants: []ConfirmedVariant{}}
 		for _, vc := range a.counts {
@@ -126,7 +126,7 @@ func addSignals(ctx context.Context, st *store.Store, e *site.Entry, a analysis,
 		r.Referrals = ref
 	}
 	if len(p.Questions) > 0 {
-		qs, err := questionSummaries(ctx, st, e)
+		qs, err := questionSummaries(ctx, st, p, phaseID, a.counts)
 		if err != nil {
 			return err
 		}
@@ -135,11 +135,12 @@ func addSignals(ctx context.Context, st *store.Store, e *site.Entry, a analysis,
 	return nil
 }
 
-// questionSummaries counts the answers of the current phase per question, variant and
-// option. Options are listed in the page's order, with zeros; an answer that is no longer
-// an option (the page was edited) is listed after them, so every stored answer is counted.
-func questionSummaries(ctx context.Context, st *store.Store, e *site.Entry) ([]QuestionSummary, error) {
-	rows, err := st.AnswerCounts(ctx, e.Phase.ID)
+// questionSummaries counts the answers of phase phaseID per question, variant (those of
+// counts, the phase's) and option. Options are listed in the page's order, with zeros; an
+// answer that is no longer an option (the page was edited) is listed after them, so every
+// stored answer is counted.
+func questionSummaries(ctx context.Context, st *store.Store, p *pages.Page, phaseID int64, counts []store.VariantCount) ([]QuestionSummary, error) {
+	rows, err := st.AnswerCounts(ctx, phaseID)
 	if err != nil {
 		return nil, fmt.Errorf("results: %w", err)
 	}
@@ -150,7 +151,7 @@ func questionSummaries(ctx context.Context, st *store.Store, e *site.Entry) ([]Q
 		got[key{c.Variant, c.Question, c.Answer}] += c.Count
 	}
 	var out []QuestionSummary
-	for _, q := range e.Page.Questions {
+	for _, q := range p.Questions {
 		qs := QuestionSummary{Name: q.Name, Label: q.Label, Kind: string(q.Kind), Variants: []QuestionVariant{}}
 		options := append([]string(nil), q.Options...)
 		if q.Kind == pages.QuestionChoice {
@@ -168,15 +169,15 @@ func questionSummaries(ctx context.Context, st *store.Store, e *site.Entry) ([]Q
 		}
 		all := QuestionVariant{}
 		allCounts := make([]int64, len(options))
-		for _, v := range e.Page.Variants {
-			qv := QuestionVariant{ID: v.ID}
+		for _, v := range counts {
+			qv := QuestionVariant{ID: v.Variant}
 			for _, c := range rows {
-				if c.Question == q.Name && c.Variant == v.ID {
+				if c.Question == q.Name && c.Variant == v.Variant {
 					qv.Answered += c.Count
 				}
 			}
 			for i, o := range options {
-				n := got[key{v.ID, q.Name, o}]
+				n := got[key{v.Variant, q.Name, o}]
 				allCounts[i] += n
 				qv.Choices = append(qv.Choices, ChoiceCount{Answer: o, Count: n, Share: ratio(n, qv.Answered)})
 			}
@@ -188,7 +189,7 @@ func questionSummaries(ctx context.Context, st *store.Store, e *site.Entry) ([]Q
 		}
 		qs.All = all
 		if q.Kind == pages.QuestionText {
-			latest, err := st.LatestAnswers(ctx, e.Phase.ID, q.Name, MaxLatestAnswers)
+			latest, err := st.LatestAnswers(ctx, phaseID, q.Name, MaxLatestAnswers)
 			if err != nil {
 				return nil, fmt.Errorf("results: %w", err)
 			}

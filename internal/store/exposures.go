@@ -21,12 +21,12 @@ type Source struct {
 
 func (s Source) clipped() Source {
 	return Source{
-		ReferrerHost: clip(s.ReferrerHost, maxSourceLen),
-		UTMSource:    clip(s.UTMSource, maxSourceLen),
-		UTMMedium:    clip(s.UTMMedium, maxSourceLen),
-		UTMCampaign:  clip(s.UTMCampaign, maxSourceLen),
-		UTMTerm:      clip(s.UTMTerm, maxSourceLen),
-		UTMContent:   clip(s.UTMContent, maxSourceLen),
+		ReferrerHost: Clip(s.ReferrerHost, maxSourceLen),
+		UTMSource:    Clip(s.UTMSource, maxSourceLen),
+		UTMMedium:    Clip(s.UTMMedium, maxSourceLen),
+		UTMCampaign:  Clip(s.UTMCampaign, maxSourceLen),
+		UTMTerm:      Clip(s.UTMTerm, maxSourceLen),
+		UTMContent:   Clip(s.UTMContent, maxSourceLen),
 	}
 }
 
@@ -72,6 +72,14 @@ func (s *Store) RecordExposure(e Exposure) {
 	if err := s.enqueue(context.Background(), &exposureJob{e: e, day: dayOf(e.At), fp: fp}); err != nil {
 		s.drops.add(1, "sent after Close", err)
 	}
+}
+
+// Seen reports whether the exposure of visitorID in phaseID is already committed, in which
+// case RecordExposure would not queue it. The page handler asks first, so a returning
+// visitor's view skips building the exposure (its source, a clock read). A false answer
+// only means "not known to be committed": RecordExposure then decides.
+func (s *Store) Seen(phaseID int64, visitorID string) bool {
+	return s.seen.has(s.seen.fingerprint(phaseID, visitorID))
 }
 
 func (e *Exposure) check() error {

@@ -96,7 +96,7 @@ func (s *Store) SaveAnswers(ctx context.Context, page string, id int64, answers 
 	}
 	for q, a := range answers {
 		if q == "" || len(q) > maxFieldNameLen || !utf8.ValidString(q) || len(a) > maxAnswerBytes || !utf8.ValidString(a) {
-			return false, invalid("answer to %q must be at most %d bytes of text", clip(q, maxFieldNameLen), maxAnswerBytes)
+			return false, invalid("answer to %q must be at most %d bytes of text", Clip(q, maxFieldNameLen), maxAnswerBytes)
 		}
 	}
 	at = orNow(at)
@@ -235,7 +235,7 @@ func (s *Store) MarkMailSent(ctx context.Context, id int64, at time.Time) error 
 // due again at next.
 func (s *Store) MarkMailFailed(ctx context.Context, id int64, next time.Time, reason string) error {
 	_, err := submit(ctx, s, "mark mail failed", func(b *batch) (struct{}, error) {
-		_, err := b.stmt(b.w.ws.mailFailed).Exec(next.UnixMilli(), clip(reason, maxMailError), id)
+		_, err := b.stmt(b.w.ws.mailFailed).Exec(next.UnixMilli(), Clip(reason, maxMailError), id)
 		return struct{}{}, err
 	})
 	return err

@@ -29,8 +29,9 @@ type Signup struct {
 
 // SignupResult says what InsertSignup stored.
 type SignupResult struct {
-	ID        int64  // the stored signup; for a duplicate, the one already kept
-	Duplicate bool   // the email had already signed up on this page: nothing new was stored
+	ID        int64  // the stored signup; for a duplicate or a repeat, the one already kept
+	Duplicate bool   // the email had already signed up on this page in this phase: nothing new was stored
+	Repeat    bool   // the email had signed up in an earlier phase: recorded as a signup of this phase
 	Counted   bool   // the signup counts in the conversion rate
 	Variant   string // the variant the signup is credited to
 	Referred  bool   // the visitor arrived through another signup's share link
@@ -39,7 +40,11 @@ type SignupResult struct {
 // InsertSignup stores su and returns only once the transaction holding it has committed to
 // disk: a nil error is the acknowledgement the visitor may be shown.
 //
-// The same email on the same page is stored once (Duplicate). A stored signup is Counted
+// The same email on the same page is stored once: the contact keeps its first signup's
+// phase, fields and source. Signing up again in the same phase is a Duplicate. Signing up
+// again in a later phase is a Repeat: a conversion of that phase, recorded in
+// repeat_signups (at most once per phase) and counted by the same rule as a first signup,
+// so each phase's rate counts every person it convinced. A stored signup is Counted
 // only if its visitor has an exposure in the phase and had not converted before, and it is
 // then credited to the exposure's variant (the one the visitor was assigned) whatever the
 // form says; a signup without an exposure keeps su.Variant. Either way the visitor's
@@ -119,7 +124,7 @@ func encodeFields(fields map[string]string) (string, error) {
 	}
 	for name := range fields {
 		if name == "" || len(name) > maxFieldNameLen || !utf8.ValidString(name) {
-			return "", invalid("field name %q must be 1 to %d bytes of text", clip(name, maxFieldNameLen), maxFieldNameLen)
+			return "", invalid("field name %q must be 1 to %d bytes of text", Clip(name, maxFieldNameLen), maxFieldNameLen)
 		}
 	}
 	if len(fields) == 0 {
@@ -180,15 +185,31 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	if err != nil {
 		return SignupResult{}, err
 	}
+	var id int64
+	repeat := false
 	if n == 0 { // the email already signed up on this page
-		dup := SignupResult{Duplicate: true}
-		if err := b.stmt(ws.signupID).QueryRow(r.Page, r.Email).Scan(&dup.ID, &dup.Variant); err != nil {
+		var firstPhase int64
+		if err := b.stmt(ws.signupOfEmail).QueryRow(r.Page, r.Email).Scan(&id, &firstPhase); err != nil {
 			return SignupResult{}, err
 		}
-		return dup, nil
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+		if firstPhase != r.PhaseID {
+			res, err = b.stmt(ws.insertRepeat).Exec(r.PhaseID, id, r.VisitorID, variant, r.At.UnixMilli(), counted)
+			if err != nil {
+				return SignupResult{}, err
+			}
+			if n, err = res.RowsAffected(); err != nil {
+				return SignupResult{}, err
+			}
+			repeat = n == 1
+		}
+		if !repeat { // already a signup of this phase
+			dup := SignupResult{Duplicate: true}
+			if err := b.stmt(ws.signupID).QueryRow(r.Page, r.Email).Scan(&dup.ID, &dup.Variant); err != nil {
+				return SignupResult{}, err
+			}
+			return dup, nil
+		}
+	} else if id, err = res.LastInsertId(); err != nil {
 		return SignupResult{}, err
 	}
 	if r.ConfirmLinkBase != "" {
@@ -209,7 +230,7 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 		b.count(r.PhaseID, variant, r.day, src, add)
 	}
 	b.events = append(b.events, event{signup: true, page: r.Page, variant: variant})
-	return SignupResult{ID: id, Counted: counted, Variant: variant, Referred: referredBy.Valid}, nil
+	return SignupResult{ID: id, Repeat: repeat, Counted: counted, Variant: variant, Referred: referredBy.Valid}, nil
 }
 
 // ForgetEmail deletes every signup of email, on every page, and returns how many it deleted

@@ -23,6 +23,11 @@ type writeStmts struct {
 	insertPhase      *sql.Stmt
 	updatePhase      *sql.Stmt
 	phaseHasVisitors *sql.Stmt
+	phaseNumber      *sql.Stmt
+	phaseByNumber    *sql.Stmt
+	setNote          *sql.Stmt
+	signupOfEmail    *sql.Stmt
+	insertRepeat     *sql.Stmt
 	deleteByEmail    *sql.Stmt
 	savepoint        *sql.Stmt
 	release          *sql.Stmt
@@ -60,7 +65,9 @@ const sourceColumns = `referrer_host, utm_source, utm_medium, utm_campaign, utm_
 
 const signupColumns = `id, phase_id, created_at, page, email, variant, fields, counted, ` + sourceColumns +
 	`, confirmed_at, referred_by IS NOT NULL,
-	coalesce((SELECT json_group_object(question, answer) FROM answers WHERE signup_id = signups.id), '{}')`
+	coalesce((SELECT json_group_object(question, answer) FROM answers WHERE signup_id = signups.id), '{}'),
+	(SELECT coalesce(group_concat(phase_id || ':' || counted || ':' || created_at || ':' || variant, ' '), '') FROM
+		(SELECT * FROM repeat_signups WHERE signup_id = signups.id ORDER BY phase_id))`
 
 func (w *writeStmts) list() []stmtSQL {
 	return []stmtSQL{
@@ -98,6 +105,14 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.insertPhase, `INSERT INTO phases (page, hash, definition, started_at) VALUES (?, ?, ?, ?)`},
 		{&w.updatePhase, `UPDATE phases SET hash = ?, definition = ?, started_at = ? WHERE id = ?`},
 		{&w.phaseHasVisitors, `SELECT EXISTS (SELECT 1 FROM visitors WHERE phase_id = ?)`},
+		{&w.phaseNumber, `SELECT (SELECT count(*) FROM phases o WHERE o.page = p.page AND o.id <= p.id), note, note_at
+			FROM phases p WHERE id = ?`},
+		{&w.phaseByNumber, `SELECT id FROM phases WHERE page = ? ORDER BY id LIMIT 1 OFFSET ? - 1`},
+		{&w.setNote, `UPDATE phases SET note = ?, note_at = ? WHERE id = ?`},
+		{&w.signupOfEmail, `SELECT id, phase_id FROM signups WHERE page = ? AND email = ?`},
+		{&w.insertRepeat, `INSERT INTO repeat_signups (phase_id, signup_id, visitor_id, variant, created_at, counted)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (phase_id, signup_id) DO NOTHING`},
 		{&w.deleteByEmail, `DELETE FROM signups WHERE email = ?`},
 		{&w.savepoint, `SAVEPOINT request`},
 		{&w.release, `RELEASE request`},
@@ -120,7 +135,7 @@ func (w *writeStmts) list() []stmtSQL {
 func (r *readStmts) list() []stmtSQL {
 	return []stmtSQL{
 		{&r.ping, `SELECT count(*) FROM settings`},
-		{&r.phases, `SELECT id, page, hash, definition, started_at FROM phases
+		{&r.phases, `SELECT id, page, hash, definition, started_at, note, note_at FROM phases
 			WHERE page = ? ORDER BY id DESC`},
 		{&r.counts, `SELECT variant, sum(visitors), sum(signups), sum(confirmed), sum(referred_visitors), sum(referred_signups), sum(referred_confirmed) FROM daily_counts
 			WHERE phase_id = ? GROUP BY variant ORDER BY variant`},
@@ -138,9 +153,9 @@ func (r *readStmts) list() []stmtSQL {
 			WHERE page = ? ORDER BY id DESC LIMIT ?`},
 		{&r.signupsAfter, `SELECT ` + signupColumns + ` FROM signups
 			WHERE page = ? AND id > ? ORDER BY id LIMIT ?`},
-		{&r.filteredTotal, `SELECT coalesce(sum(requests), 0) FROM filtered WHERE page = ? AND day >= ?`},
+		{&r.filteredTotal, `SELECT coalesce(sum(requests), 0) FROM filtered WHERE page = ? AND day >= ? AND day <= ?`},
 		{&r.filteredTop, `SELECT class, agent, sum(requests) AS n FROM filtered
-			WHERE page = ? AND day >= ?
+			WHERE page = ? AND day >= ? AND day <= ?
 			GROUP BY class, agent ORDER BY n DESC, class, agent LIMIT ?`},
 		{&r.dueMails, `SELECT m.signup_id, s.page, s.email, m.link_base, m.attempts, m.created_at
 			FROM confirmation_mails m JOIN signups s ON s.id = m.signup_id
