@@ -72,7 +72,7 @@ func (a *admin) handleAdminPhase(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page.Slug, e.Page.Title, n, a.Now())
+	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page, n, a.Now())
 	if err != nil {
 		return err
 	}

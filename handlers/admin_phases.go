@@ -42,7 +42,7 @@ func (a *admin) handlePhaseNote(c *fiber.Ctx) error {
 		a.Logger.Info("phase note saved", "page", e.Page.Slug, "phase", n, "chars", utf8.RuneCountInString(note))
 		return c.Redirect(fmt.Sprintf("/admin/pages/%s/phases/%d?saved=note#note", e.Page.Slug, n), fiber.StatusSeeOther)
 	}
-	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page.Slug, e.Page.Title, n, a.Now())
+	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page, n, a.Now())
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (a *admin) handleAPIPhaseResults(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page.Slug, e.Page.Title, n, a.Now())
+	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page, n, a.Now())
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func TestAPIResultsMatchTheStore(t *testing.T) {
 	if math.Abs(r.Phase.Days-2) > 0.01 {
 		t.Errorf("phase days %v, want 2 (the simulated traffic took two days)", r.Phase.Days)
 	}
-	if r.PassBar != (results.PassBar{TargetRate: 0.05, MinVisitors: 400, MinDays: 7}) {
+	if r.PassBar != (results.PassBar{TargetRate: 0.05, MinVisitors: 400, MinDays: 7, Counts: "signups"}) {
 		t.Errorf("pass bar %+v", r.PassBar)
 	}
 	var visitors, signups int64

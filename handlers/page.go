@@ -62,7 +62,7 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 		if !s.Store.Seen(e.Phase.ID, id) { // a returning visitor's exposure is kept already
 			s.Store.RecordExposure(store.Exposure{
 				PhaseID: e.Phase.ID, Page: page, VisitorID: id, Variant: variant, At: s.Now(),
-				Source: source(c),
+				Source: source(c), RefCode: refCode(c, e.Page),
 			})
 		}
 	}

@@ -45,4 +45,10 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/:slug", s.handlePage).Name("page")
 	app.Post("/:slug/signup", s.handleSignup).Name("signup")
 	app.Get("/:slug/thanks", s.handleThanks).Name("thanks")
+
+	// Deeper demand signals (issue 17): the thank-you page's answers, and the confirmation
+	// link of double opt-in (a GET shows the button, only the POST confirms).
+	app.Post("/:slug/answers", s.handleAnswers).Name("answers")
+	app.Get("/:slug/confirm", s.handleConfirmPage).Name("confirm")
+	app.Post("/:slug/confirm", s.handleConfirm).Name("confirm")
 }

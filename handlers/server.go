@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/litmuslabs/litmus/internal/formtoken"
+	"github.com/litmuslabs/litmus/internal/linktoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
 	"github.com/litmuslabs/litmus/internal/ratelimit"
 	"github.com/litmuslabs/litmus/internal/site"
@@ -38,6 +39,14 @@ type Deps struct {
 	Version     string
 	// Reload re-reads the page files and swaps the site; nil when reloading is not possible.
 	Reload func() error
+	// Links signs thank-you and confirmation links; nil means one keyed by Store.Secret().
+	Links *linktoken.Signer
+	// BaseURL is the site's public address for share and confirmation links
+	// (LITMUS_BASE_URL); empty means the address each request came to.
+	BaseURL string
+	// MailQueued, if set, is called after a signup queued a confirmation mail, to wake the
+	// mail worker (it also polls, so a missed call only delays the mail).
+	MailQueued func()
 	// LoadPages reads and validates the page files without serving them, for the admin's
 	// "check what a reload would do"; nil when reloading is not possible.
 	LoadPages func() ([]*pages.Page, error)
@@ -67,6 +76,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.Links == nil {
+		d.Links = linktoken.NewSigner(d.Store.Secret())
 	}
 	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit), errorCSP: []byte(d.Theme.ErrorCSP())}
 	app := fiber.New(fiber.Config{

@@ -44,6 +44,7 @@ func (p *Page) ExperimentDefinition() ExperimentDefinition {
 			TargetRate:    p.PassBar.TargetRate,
 			MinVisitors:   p.PassBar.MinVisitors,
 			MinDays:       p.PassBar.MinDays,
+			Counts:        p.PassBar.Counts,
 			IfValidated:   p.PassBar.IfValidated,
 			IfInvalidated: p.PassBar.IfInvalidated,
 		},
@@ -88,11 +89,14 @@ func (d ExperimentDefinition) Variant(id string) *VariantDefinition {
 // PassBarDefinition is the pass bar in a definition. The commitments are left out of the
 // JSON when empty, so pages written before they existed keep their hash (and their phase).
 type PassBarDefinition struct {
-	TargetRate    float64 `json:"target_rate"`
-	MinVisitors   int     `json:"min_visitors"`
-	MinDays       int     `json:"min_days"`
-	IfValidated   string  `json:"if_validated,omitempty"`
-	IfInvalidated string  `json:"if_invalidated,omitempty"`
+	TargetRate  float64 `json:"target_rate"`
+	MinVisitors int     `json:"min_visitors"`
+	MinDays     int     `json:"min_days"`
+	// Counts is what the bar judges: "" for every counted signup, or CountsConfirmed.
+	// It is only written when it is not the default, like the commitments.
+	Counts        string `json:"counts,omitempty"`
+	IfValidated   string `json:"if_validated,omitempty"`
+	IfInvalidated string `json:"if_invalidated,omitempty"`
 }
 
 // VariantDefinition is one variant's weight and pitch in a definition.

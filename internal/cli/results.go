@@ -201,7 +201,7 @@ func printHistory(ctx context.Context, st *store.Store, p *pages.Page, n int, as
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if n > 0 {
-		r, ok, err := results.PhaseResults(ctx, st, p.Slug, p.Title, n, now)
+		r, ok, err := results.PhaseResults(ctx, st, p, n, now)
 		if err != nil {
 			return err
 		}
@@ -267,7 +267,11 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 	for _, c := range r.Phase.Changes {
 		fmt.Fprintf(w, "Changed from phase %d: %s\n", r.Phase.Number-1, c.Text)
 	}
-	bar := fmt.Sprintf("Your bar: at least %s of visitors sign up, judged after %s visitors", results.Percent(r.PassBar.TargetRate), results.Count(int64(r.PassBar.MinVisitors)))
+	act := "sign up"
+	if r.Counts == pages.CountsConfirmed {
+		act = "sign up and confirm their address (the SIGNUPS column counts confirmed signups)"
+	}
+	bar := fmt.Sprintf("Your bar: at least %s of visitors %s, judged after %s visitors", results.Percent(r.PassBar.TargetRate), act, results.Count(int64(r.PassBar.MinVisitors)))
 	if r.PassBar.MinDays > 0 {
 		bar += fmt.Sprintf(" and %d days", r.PassBar.MinDays)
 	}
@@ -312,6 +316,7 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 
 	if !r.Trustworthy {
 		fmt.Fprintf(w, "NO VERDICT — the numbers can't be trusted yet. %s\n", r.SRM.Message)
+		printSignals(w, r)
 		return
 	}
 	fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
@@ -324,6 +329,71 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 			fmt.Fprintf(w, "%s: %s\n", v.ID, v.Sentence)
 		}
 	}
+	printSignals(w, r)
+}
+
+// printSignals prints the page's confirmed signups, share links and question answers.
+func printSignals(w io.Writer, r results.Results) {
+	if c := r.Confirmation; c != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Confirmed: %s of %s counted signups", results.Count(c.Confirmed), results.Count(c.Signups))
+		if c.Signups > 0 {
+			fmt.Fprintf(w, " (%s, 95%% range %s)", results.Percent(c.Rate), results.Range(c.CILow, c.CIHigh))
+		}
+		fmt.Fprintln(w)
+		rows := [][]string{{"VARIANT", "SIGNUPS", "CONFIRMED", "RATE"}}
+		for _, v := range c.Variants {
+			rate := "–"
+			if v.Signups > 0 {
+				rate = results.Percent(v.Rate)
+			}
+			rows = append(rows, []string{v.ID, results.Count(v.Signups), results.Count(v.Confirmed), rate})
+		}
+		writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true})
+	}
+	if ref := r.Referrals; ref != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Share links: %s referred visitors, %s referred signups", results.Count(ref.ReferredVisitors), results.Count(ref.ReferredSignups))
+		if ref.Rate.Signups > 0 {
+			fmt.Fprintf(w, "; %.2f signups brought per signup (95%% range %.2f–%.2f)", ref.Rate.Rate, ref.Rate.CILow, ref.Rate.CIHigh)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Without referred visitors: %s: %s\n", strings.ToUpper(results.VerdictLabel(ref.VerdictWithout.Kind, false)), ref.VerdictWithout.Sentence)
+	}
+	for _, q := range r.Questions {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%s (%s answered)\n", q.Label, results.Count(q.All.Answered))
+		if q.Kind == string(pages.QuestionChoice) {
+			header := []string{"ANSWER", "ALL"}
+			for _, v := range q.Variants {
+				header = append(header, strings.ToUpper(v.ID))
+			}
+			rows := [][]string{header}
+			right := map[int]bool{}
+			for j, c := range q.All.Choices {
+				row := []string{c.Answer, shareCell(c)}
+				for _, v := range q.Variants {
+					row = append(row, shareCell(v.Choices[j]))
+				}
+				rows = append(rows, row)
+			}
+			for i := 1; i < len(header); i++ {
+				right[i] = true
+			}
+			writeTable(w, rows, right)
+			continue
+		}
+		for _, a := range q.Latest {
+			fmt.Fprintf(w, "  %s  [%s] %s\n", a.At.Format("2006-01-02 15:04"), a.Variant, strings.ReplaceAll(a.Text, "\n", " "))
+		}
+	}
+}
+
+func shareCell(c results.ChoiceCount) string {
+	if c.Count == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%s (%s)", results.Count(c.Count), results.Percent(c.Share))
 }
 
 func orDash(s string) string {

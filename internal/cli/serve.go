@@ -11,13 +11,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/config"
+	"github.com/litmuslabs/litmus/internal/confirmmail"
 	"github.com/litmuslabs/litmus/internal/formtoken"
+	"github.com/litmuslabs/litmus/internal/linktoken"
+	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/metrics"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
@@ -93,8 +97,10 @@ type server struct {
 		Listener(net.Listener) error
 		ShutdownWithContext(context.Context) error
 	}
-	password  string // the admin password
-	generated bool   // the password was generated, so it is printed once the ports are ours
+	password  string              // the admin password
+	generated bool                // the password was generated, so it is printed once the ports are ours
+	haveMail  bool                // a mail server is set (LITMUS_SMTP_URL), so double_opt_in pages may be served
+	mailer    *confirmmail.Worker // sends the confirmation mails; nil without a mail server
 
 	reloadMu sync.Mutex // one reload at a time (SIGHUP, --watch, the admin's button)
 
@@ -102,6 +108,8 @@ type server struct {
 	pub, met   net.Listener
 	metricsSrv *http.Server
 	errc       chan error // a listener that stopped serving
+	stopMail   context.CancelFunc
+	mailDone   chan struct{} // closed when the mail worker has stopped
 }
 
 // buildServer loads the theme and page files, opens the database, builds the site, the
@@ -115,7 +123,24 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 	if err != nil {
 		return nil, pageError(err, cfg.Pages)
 	}
-	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision)}
+
+	// Mail is needed by pages with double_opt_in; without it they would queue confirmation
+	// mails that never leave, so the server refuses to start (a reload refuses such pages).
+	var sender *mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewFromURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkMail(ps, sender != nil); err != nil {
+		return nil, err
+	}
+	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn }) {
+		logger.Warn("LITMUS_BASE_URL is not set: confirmation links will point at the host name each signup was sent to, " +
+			"which a client can choose; set LITMUS_BASE_URL to your site's address in production")
+	}
+
+	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision), haveMail: sender != nil}
 	srv.st, err = store.Open(cfg.DB, store.Options{Logger: logger, Hooks: srv.m.StoreHooks()})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
@@ -145,14 +170,30 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		}
 		signer.SetMinAge(d)
 	}
-	srv.app = handlers.New(handlers.Deps{
+	links := linktoken.NewSigner(srv.st.Secret())
+	if sender != nil {
+		srv.mailer = confirmmail.New(srv.st, &srv.holder, links, sender, logger)
+		srv.mailer.Sent = func(err error) {
+			if err != nil {
+				srv.m.ConfirmationMails.WithLabelValues("failed").Inc()
+			} else {
+				srv.m.ConfirmationMails.WithLabelValues("sent").Inc()
+			}
+		}
+	}
+	deps := handlers.Deps{
 		Store: srv.st, Metrics: srv.m, Site: &srv.holder, Theme: theme,
 		Signer:        signer,
 		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: srv.reload,
 		LoadPages: func() ([]*pages.Page, error) { return loadPages(cfg.Pages) },
-	})
+		Links:     links, BaseURL: cfg.BaseURL,
+	}
+	if srv.mailer != nil {
+		deps.MailQueued = srv.mailer.Wake
+	}
+	srv.app = handlers.New(deps)
 	return srv, nil
 }
 
@@ -163,6 +204,9 @@ func (srv *server) reload() error {
 	srv.reloadMu.Lock()
 	defer srv.reloadMu.Unlock()
 	ps, err := loadPages(srv.cfg.Pages)
+	if err == nil {
+		err = checkMail(ps, srv.haveMail)
+	}
 	if err == nil {
 		var s *site.Site
 		if s, err = site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st); err == nil {
@@ -204,6 +248,14 @@ func (srv *server) listen(stdout io.Writer) error {
 
 	srv.errc = make(chan error, 2)
 	go func() { srv.errc <- srv.app.Listener(pub) }()
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	srv.stopMail, srv.mailDone = stopMail, make(chan struct{})
+	go func() {
+		defer close(srv.mailDone)
+		if srv.mailer != nil {
+			srv.mailer.Run(mailCtx) // first round at once: mails a crash left unsent go out now
+		}
+	}()
 	go func() {
 		if err := srv.metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
 			srv.errc <- err
@@ -251,6 +303,8 @@ func (srv *server) shutdown() error {
 		srv.logger.Error("public server shutdown", "err", err)
 	}
 	_ = srv.metricsSrv.Shutdown(sctx)
+	srv.stopMail() // a mail cut short stays unsent in the outbox and goes out after the restart
+	<-srv.mailDone
 	if err := srv.st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -265,6 +319,22 @@ func logReports(logger *slog.Logger, reports []site.PageReport) {
 	for _, r := range reports {
 		logger.Info("page "+r.String(), "page", r.Page, "phase", r.Phase)
 	}
+}
+
+// checkMail refuses pages with double_opt_in when no mail server is configured: their
+// signups would wait for a confirmation mail that is never sent.
+func checkMail(ps []*pages.Page, haveMail bool) error {
+	if haveMail {
+		return nil
+	}
+	for _, p := range ps {
+		if p.DoubleOptIn {
+			return fmt.Errorf("page %s has double_opt_in = true, which sends a confirmation mail after each signup, "+
+				"but no mail server is set: set LITMUS_SMTP_URL (smtp://user:pass@host:587) and LITMUS_MAIL_FROM, "+
+				"or remove double_opt_in from %s", p.Slug, p.File)
+		}
+	}
+	return nil
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {

@@ -55,6 +55,14 @@ type Results struct {
 	Filtered Filtered `json:"filtered"`
 	// EarlierPhases are the phases before this one, newest first.
 	EarlierPhases []PhaseSummary `json:"earlier_phases"`
+	// Counts is what Variants and Verdict count as a signup: "signups" (every counted
+	// signup) or "confirmed" (only confirmed ones; the pass bar's counts = "confirmed").
+	Counts string `json:"counts"`
+	// Confirmation, Referrals and Questions are present when the page has double opt-in,
+	// share links, or thank-you questions (see signals.go).
+	Confirmation *Confirmation     `json:"confirmation,omitempty"`
+	Referrals    *Referrals        `json:"referrals,omitempty"`
+	Questions    []QuestionSummary `json:"questions,omitempty"`
 	// LatestSignups are the newest signups of the page (any phase), newest first. They
 	// hold email addresses, so they stay out of the JSON: the export is the one way
 	// personal data leaves Litmus, and it is explicit.
@@ -85,6 +93,7 @@ type PassBar struct {
 	TargetRate    float64 `json:"target_rate"`
 	MinVisitors   int     `json:"min_visitors"`
 	MinDays       int     `json:"min_days"`
+	Counts        string  `json:"counts"` // "signups" or "confirmed"
 	IfValidated   string  `json:"if_validated"`
 	IfInvalidated string  `json:"if_invalidated"`
 }
@@ -224,15 +233,14 @@ func Page(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (R
 	if i < 0 {
 		return Results{}, fmt.Errorf("results: phase %d of %s is not in the database", e.Phase.ID, e.Page.Slug)
 	}
-	return h.results(ctx, st, e.Page.Title, i)
+	return h.results(ctx, st, e.Page, i)
 }
 
-// PhaseResults returns the results of phase number n (1 = the first) of the page slug, as
-// that phase's visitors saw it: its own definition, counts and verdict. ok is false when
-// the page has no phase n. title is shown as the page's title (the page file's, when the
-// page is still served).
-func PhaseResults(ctx context.Context, st *store.Store, slug, title string, n int, now time.Time) (r Results, ok bool, err error) {
-	h, err := loadHistory(ctx, st, slug, now)
+// PhaseResults returns the results of phase number n (1 = the first) of page p, as that
+// phase's visitors saw it: its own definition, counts and verdict. ok is false when the
+// page has no phase n. p gives the title and the demand signals the page asks for.
+func PhaseResults(ctx context.Context, st *store.Store, p *pages.Page, n int, now time.Time) (r Results, ok bool, err error) {
+	h, err := loadHistory(ctx, st, p.Slug, now)
 	if err != nil {
 		return Results{}, false, err
 	}
@@ -240,7 +248,7 @@ func PhaseResults(ctx context.Context, st *store.Store, slug, title string, n in
 	if n < 1 || i < 0 {
 		return Results{}, false, nil
 	}
-	r, err = h.results(ctx, st, title, i)
+	r, err = h.results(ctx, st, p, i)
 	return r, err == nil, err
 }
 

@@ -72,16 +72,10 @@ func TestOpenRefusesAnotherProgramsDatabase(t *testing.T) {
 // marked.
 func TestOpenMarksAnOlderLitmusFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
-	s, err := store.Open(path, store.Options{})
-	if err != nil {
+	if err := store.MigrateTo(path, 2); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	sqliteFile(t, path, "DROP TABLE signup_merges", "DROP TABLE erasures", "DROP INDEX signups_by_page_key",
-		"DROP INDEX signups_by_email_key", "ALTER TABLE signups DROP COLUMN email_key",
-		"DROP TABLE repeat_signups", "ALTER TABLE phases DROP COLUMN note", "ALTER TABLE phases DROP COLUMN note_at",
-		"PRAGMA application_id = 0", "PRAGMA user_version = 2")
-	s, err = store.Open(path, store.Options{})
+	s, err := store.Open(path, store.Options{})
 	if err != nil {
 		t.Fatalf("an older Litmus file was refused: %v", err)
 	}

@@ -24,6 +24,9 @@ type Signup struct {
 	// Source is kept only when the visitor has no exposure in the phase; otherwise the
 	// exposure's first-touch source is copied.
 	Source Source
+	// ConfirmLinkBase, when set (the page has double opt-in), queues a confirmation mail in
+	// the signup's own transaction; it is the scheme://host the mailed link points at.
+	ConfirmLinkBase string
 }
 
 // SignupResult says what InsertSignup stored.
@@ -33,6 +36,7 @@ type SignupResult struct {
 	Repeat    bool   // the email had signed up in an earlier phase: recorded as a signup of this phase
 	Counted   bool   // the signup counts in the conversion rate
 	Variant   string // the variant the signup is credited to
+	Referred  bool   // the visitor arrived through another signup's share link
 }
 
 // InsertSignup stores su and returns only once the transaction holding it has committed to
@@ -68,9 +72,10 @@ func (s *Store) InsertSignup(ctx context.Context, su Signup) (SignupResult, erro
 // signupRecord is a checked Signup ready for the writer.
 type signupRecord struct {
 	Signup
-	fields string // JSON object
-	day    string
-	key    string // email.Key(Email)
+	fields  string // JSON object
+	day     string
+	key     string // email.Key(Email)
+	refCode string
 }
 
 func newSignupRecord(su Signup) (signupRecord, error) {
@@ -98,7 +103,10 @@ func newSignupRecord(su Signup) (signupRecord, error) {
 	su.At = orNow(su.At)
 	su.Source = su.Source.clipped()
 	su.Fields = nil // encoded in fields
-	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At), key: emailpkg.Key(su.Email)}, nil
+	if len(su.ConfirmLinkBase) > maxURLLen {
+		return signupRecord{}, invalid("confirmation link base is %d bytes; at most %d", len(su.ConfirmLinkBase), maxURLLen)
+	}
+	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At), key: emailpkg.Key(su.Email), refCode: newRefCode()}, nil
 }
 
 func checkEmail(email string) error {
@@ -151,26 +159,28 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	// The visitor's exposure in this phase decides the variant credited, the source and
 	// whether the signup counts.
 	variant, src, counted := r.Variant, r.Source, false
+	var referredBy sql.NullInt64
 	if r.VisitorID != "" {
 		var (
 			v           string
 			vs          Source
 			unconverted bool
+			ref         sql.NullInt64
 		)
 		err := b.stmt(ws.visitorOfSignup).QueryRow(r.PhaseID, r.VisitorID).Scan(&v, &unconverted,
-			&vs.ReferrerHost, &vs.UTMSource, &vs.UTMMedium, &vs.UTMCampaign, &vs.UTMTerm, &vs.UTMContent)
+			&vs.ReferrerHost, &vs.UTMSource, &vs.UTMMedium, &vs.UTMCampaign, &vs.UTMTerm, &vs.UTMContent, &ref)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return SignupResult{}, err
 		default:
-			variant, src, counted = v, vs, unconverted
+			variant, src, counted, referredBy = v, vs, unconverted, ref
 		}
 	}
 
 	res, err := b.stmt(ws.insertSignup).Exec(r.PhaseID, r.Page, r.Email, r.key, r.VisitorID, variant, r.fields,
 		r.At.UnixMilli(), counted, src.ReferrerHost, src.UTMSource, src.UTMMedium,
-		src.UTMCampaign, src.UTMTerm, src.UTMContent)
+		src.UTMCampaign, src.UTMTerm, src.UTMContent, r.refCode, referredBy)
 	if err != nil {
 		return SignupResult{}, err
 	}
@@ -205,23 +215,36 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	} else if id, err = res.LastInsertId(); err != nil {
 		return SignupResult{}, err
 	}
+	if r.ConfirmLinkBase != "" {
+		at := r.At.UnixMilli()
+		if _, err := b.stmt(ws.enqueueMail).Exec(id, r.ConfirmLinkBase, at, at); err != nil {
+			return SignupResult{}, err
+		}
+	}
 	if counted {
 		if _, err := b.stmt(ws.markConverted).Exec(r.At.UnixMilli(), r.PhaseID, r.VisitorID); err != nil {
 			return SignupResult{}, err
 		}
 		// Last, after every statement succeeded: the sums are not undone by the savepoint.
-		b.count(r.PhaseID, variant, r.day, src, tally{signups: 1})
+		add := tally{signups: 1}
+		if referredBy.Valid {
+			add.referredSignups = 1
+		}
+		b.count(r.PhaseID, variant, r.day, src, add)
 	}
 	b.events = append(b.events, event{signup: true, page: r.Page, variant: variant})
-	return SignupResult{ID: id, Repeat: repeat, Counted: counted, Variant: variant}, nil
+	return SignupResult{ID: id, Repeat: repeat, Counted: counted, Variant: variant, Referred: referredBy.Valid}, nil
 }
 
-// ForgetEmail deletes every signup of email, on every page, with its repeat signups in later
-// phases, and returns how many signups it deleted (an erasure request). Every spelling with the same email.Key is the same person. The
-// aggregate counts keep them: they hold no personal data, and lowering them would rewrite
-// results already reported. The visitor stays converted, so the same person signing up
-// again is not counted twice. Copies made earlier by Backup still hold the email; delete or
-// re-make them too. Forget is the same with the input checks people need.
+// ForgetEmail deletes every signup of email, on every page, and returns how many it deleted
+// (an erasure request). Every spelling with the same email.Key is the same person. Their
+// repeat signups in later phases, answers, share codes and unsent confirmation mails go with
+// them (ON DELETE CASCADE, and the code is a column of the row); a visitor who was referred
+// keeps only the number of the deleted signup, no personal data. The aggregate counts keep
+// them: they hold no personal data, and lowering them would rewrite results already
+// reported. The visitor stays converted, so the same person signing up again is not counted
+// twice. Copies made earlier by Backup still hold the email; delete or re-make them too.
+// Forget is the same with the input checks people need.
 func (s *Store) ForgetEmail(ctx context.Context, email string) (int64, error) {
 	if err := checkEmail(email); err != nil {
 		return 0, err
