@@ -38,7 +38,7 @@ COUNTERS = {
     "litmus_admin_login_failures_total", "litmus_page_reloads_total",
     "litmus_webhook_deliveries_total",
 }
-GAUGES = {"litmus_writer_queue_items", "litmus_pages", "litmus_build_info",
+GAUGES = {"litmus_writer_queue_items", "litmus_pages", "litmus_build_info", "litmus_db_disk_free_bytes",
           "litmus_outbox_pending_messages", "litmus_outbox_oldest_pending_age_seconds"}
 HISTOGRAMS = {
     "litmus_http_request_duration_seconds", "litmus_db_commit_duration_seconds",

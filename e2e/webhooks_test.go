@@ -208,7 +208,7 @@ func TestWebhooksSurviveAHungReceiverAndSIGKILL(t *testing.T) {
 	}
 	var metrics string
 	waitFor(10*time.Second, func() bool {
-		metrics = get(t, s2.MetricsURL+"/metrics")
+		_, metrics = get(t, s2.MetricsURL+"/metrics")
 		return strings.Contains(metrics, "litmus_outbox_pending_messages 0")
 	})
 	if !regexp.MustCompile(`litmus_webhook_deliveries_total\{result="delivered"\} [1-9]`).MatchString(metrics) ||
@@ -340,15 +340,4 @@ func adminPost(t *testing.T, s *Server, formPage, action string, form url.Values
 	if resp.StatusCode != 200 && resp.StatusCode != 303 {
 		t.Fatalf("POST %s: %d\n%s", action, resp.StatusCode, b)
 	}
-}
-
-func get(t *testing.T, u string) string {
-	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
 }

@@ -49,7 +49,7 @@ events = ["signup.created"]
 	// minimalPage ends on line 12; the extra starts on line 13.
 	for _, want := range []string{
 		"p/chaser.toml:15: url must use https://",
-		`p/chaser.toml:19: events item 1 "signup.create" is not an event Litmus sends; use some of signup.created, signup.erased, verdict.reached, split.mismatch`,
+		`p/chaser.toml:19: events item 1 "signup.create" is not an event Litmus sends; use some of signup.created, signup.confirmed, signup.erased, verdict.reached, split.mismatch`,
 		"p/chaser.toml:21: missing url in [[webhooks]] #3",
 	} {
 		if !strings.Contains(msg, want) {

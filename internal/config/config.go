@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/webhook"
@@ -39,8 +40,10 @@ type Config struct {
 	WebhookSecret string // whsec_...; "" = generate one, store it, show it once
 	NotifyURL     string // Slack-compatible incoming webhook for the founder
 	NotifyEmail   string // the founder's address for notifications
-	SMTPURL       string // smtp://user:pass@host:587 or smtps://...
-	MailFrom      string // the address mail is sent from
+
+	// Mail (confirmation mails of issue 17, founder notifications of issue 15).
+	SMTPURL  string // smtp:// or smtps:// server; "" = no mail
+	MailFrom string // sender address of Litmus's mail
 }
 
 // Env lists the environment variables Litmus reads, with their defaults and meaning, for
@@ -61,8 +64,8 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_WEBHOOK_SECRET", "", "whsec_ secret that signs webhooks (default: generated once, stored, shown once)"},
 	{"LITMUS_NOTIFY_URL", "", "Slack/Discord/Mattermost-compatible incoming webhook for the founder's notifications"},
 	{"LITMUS_NOTIFY_EMAIL", "", "the founder's address for notifications (needs LITMUS_SMTP_URL and LITMUS_MAIL_FROM)"},
-	{"LITMUS_SMTP_URL", "", "mail server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465"},
-	{"LITMUS_MAIL_FROM", "", "the address mail is sent from, e.g. Litmus <litmus@example.com>"},
+	{"LITMUS_SMTP_URL", "", "SMTP server for mail, smtp://[user:pass@]host:port (STARTTLS) or smtps://... (needed by pages with double_opt_in and by LITMUS_NOTIFY_EMAIL)"},
+	{"LITMUS_MAIL_FROM", "", "sender of Litmus's mail, e.g. \"Chaser <hello@example.com>\""},
 }
 
 // Scope selects which flags a subcommand registers.
@@ -136,12 +139,13 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("LITMUS_TRUST_PROXY"), usage("LITMUS_TRUST_PROXY"))
 		fs.StringVar(&c.LogFormat, "log-format", env("LITMUS_LOG_FORMAT"), usage("LITMUS_LOG_FORMAT"))
 		fs.BoolVar(&c.Watch, "watch", false, "reload page files when they change (for local editing)")
+		// Not flags: they may hold a password or a token.
 		c.WebhookURL = env("LITMUS_WEBHOOK_URL")
 		c.WebhookSecret = env("LITMUS_WEBHOOK_SECRET")
 		c.NotifyURL = env("LITMUS_NOTIFY_URL")
 		c.NotifyEmail = env("LITMUS_NOTIFY_EMAIL")
 		c.SMTPURL = env("LITMUS_SMTP_URL")
-		c.MailFrom = env("LITMUS_MAIL_FROM")
+		fs.StringVar(&c.MailFrom, "mail-from", env("LITMUS_MAIL_FROM"), usage("LITMUS_MAIL_FROM"))
 	case ScopeResults:
 		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))
@@ -174,7 +178,7 @@ func (c *Config) Validate(scope Scope) error {
 				c.BaseURL = u.Scheme + "://" + u.Host
 			}
 		}
-		if c.AdminPassword != "" && len(c.AdminPassword) < 12 {
+		if c.AdminPassword != "" && utf8.RuneCountInString(c.AdminPassword) < 12 { // characters, not bytes
 			errs = append(errs, errors.New("LITMUS_ADMIN_PASSWORD is shorter than 12 characters: choose a longer one, or unset it to have a random one generated"))
 		}
 		if c.SignupLimit < 0 || c.GlobalLimit < 0 {

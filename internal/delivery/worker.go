@@ -7,8 +7,8 @@
 // 2xx and that was committed; a crash in between sends it again after restart, with the same
 // webhook-id, so receivers drop what they already have. Messages go in order where order
 // matters: to one receiver, about one page and one person (a signup.created before its
-// signup.erased; a page's verdict events in turn). A message waits while an older one with
-// the same order key waits for its retry; messages about different people go in parallel,
+// signup.confirmed and signup.erased; a page's verdict events in turn). A message waits
+// while an older one with the same order key waits for its retry; messages about different people go in parallel,
 // so a receiver 100 ms away still takes many signups a second.
 package delivery
 

@@ -33,12 +33,20 @@ const (
 
 // Outbox events written by the store itself; the others come from EnqueueMessages.
 const (
-	eventSignupCreated = "signup.created"
-	eventSignupErased  = "signup.erased"
+	eventSignupCreated   = "signup.created"
+	eventSignupConfirmed = "signup.confirmed"
+	eventSignupErased    = "signup.erased"
 )
 
+// builtWhenSent reports whether event's body is built from the signups row when it is sent
+// rather than stored: the outbox then holds no second copy of the address, and a person
+// forgotten before it went out is never sent.
+func builtWhenSent(event string) bool {
+	return event == eventSignupCreated || event == eventSignupConfirmed
+}
+
 // Route returns the webhook URLs that want event on page. The store calls it inside the
-// writer for every signup and erasure, so it must be fast and must not call the Store.
+// writer for every signup, confirmation and erasure, so it must be fast and must not call the Store.
 type Route func(page, event string) []string
 
 // NewMessage is a message to put in the outbox.
@@ -71,12 +79,13 @@ type OutboxMessage struct {
 	LastStatus int       // the HTTP status of the last attempt; 0 when there was none
 	LastError  string
 	// Skip, when set, says why there is nothing to send (the signup was erased before its
-	// signup.created went out); Payload is then nil.
+	// signup.created or signup.confirmed went out); Payload is then nil.
 	Skip     string
 	signupID int64 // the signup of a signup.* event, else 0
 
 	// OrderKey groups the messages that must arrive in order: those to one target about one
-	// page and, for signup events, one person (a signup.created before its signup.erased).
+	// page and, for signup events, one person (signup.created, then signup.confirmed, then
+	// signup.erased).
 	// Messages about different people do not wait for each other.
 	OrderKey string
 }
@@ -96,6 +105,10 @@ type Attempt struct {
 
 // maxLastError bounds what an attempt records of a receiver's answer.
 const maxLastError = 300
+
+// notSentForgotten is the last_error of a signup.created or signup.confirmed never sent
+// because its person was forgotten first.
+const notSentForgotten = "not sent: the person was forgotten before it went out"
 
 // newMsgID returns a fresh webhook-id: "msg_" and 26 random base32 characters.
 func newMsgID() string { return "msg_" + rand.Text() }
@@ -130,6 +143,19 @@ type SourceData struct {
 	UTMContent  string `json:"utm_content"`
 }
 
+// ConfirmedData is the data of signup.confirmed: the signup, and when its person confirmed
+// the address through the mailed link (double opt-in, issue 17).
+type ConfirmedData struct {
+	Page        string    `json:"page"`
+	SignupID    int64     `json:"signup_id"`
+	PhaseID     int64     `json:"phase_id"`
+	Email       string    `json:"email"`
+	Variant     string    `json:"variant"`
+	Counted     bool      `json:"counted"`
+	CreatedAt   time.Time `json:"created_at"`
+	ConfirmedAt time.Time `json:"confirmed_at"`
+}
+
 // ErasedData is the data of signup.erased: enough for a receiver to find and delete the
 // contact it was sent.
 type ErasedData struct {
@@ -140,9 +166,10 @@ type ErasedData struct {
 }
 
 // outbox writes one webhook message per receiver that wants event on page, inside the
-// current savepoint. A signup.created row stores only signupID (its body is built when sent,
-// see DueMessages); other events store their body, and erasures their email.
-func (b *batch) outbox(page, event string, at time.Time, signupID int64, data any, email string) error {
+// current savepoint. A signup.created or signup.confirmed row stores only signupID (its body
+// is built when sent, see DueMessages); other events store their body, and erasures the
+// person's email.Key.
+func (b *batch) outbox(page, event string, at time.Time, signupID int64, data any, emailKey string) error {
 	route := b.w.route
 	if route == nil {
 		return nil
@@ -152,14 +179,14 @@ func (b *batch) outbox(page, event string, at time.Time, signupID int64, data an
 		return nil
 	}
 	var body []byte
-	if event != eventSignupCreated {
+	if !builtWhenSent(event) {
 		var err error
 		if body, err = json.Marshal(Envelope{Type: event, Timestamp: at.UTC(), Data: data}); err != nil {
 			return fmt.Errorf("encode %s payload: %w", event, err)
 		}
 	}
 	for _, u := range urls {
-		if err := b.insertMessage(NewMessage{Kind: KindWebhook, Target: u, Page: page, Event: event, Payload: body}, signupID, email, at); err != nil {
+		if err := b.insertMessage(NewMessage{Kind: KindWebhook, Target: u, Page: page, Event: event, Payload: body}, signupID, emailKey, at); err != nil {
 			return err
 		}
 	}
@@ -167,13 +194,13 @@ func (b *batch) outbox(page, event string, at time.Time, signupID int64, data an
 }
 
 // insertMessage stores m; a message whose OnceKey is already stored is skipped.
-func (b *batch) insertMessage(m NewMessage, signupID int64, email string, at time.Time) error {
-	var once, mail, ref any
+func (b *batch) insertMessage(m NewMessage, signupID int64, emailKey string, at time.Time) error {
+	var once, key, ref any
 	if m.OnceKey != "" {
 		once = m.OnceKey
 	}
-	if email != "" {
-		mail = email
+	if emailKey != "" {
+		key = emailKey
 	}
 	if signupID != 0 {
 		ref = signupID
@@ -187,7 +214,7 @@ func (b *batch) insertMessage(m NewMessage, signupID int64, email string, at tim
 	if m.OnceKey != "" {
 		st = b.w.ws.insertOutboxOnce
 	}
-	res, err := b.stmt(st).Exec(newMsgID(), m.Kind, m.Target, m.Page, m.Event, payload, ref, once, mail, ms, ms, ms)
+	res, err := b.stmt(st).Exec(newMsgID(), m.Kind, m.Target, m.Page, m.Event, payload, ref, once, key, ms, ms, ms)
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
@@ -258,7 +285,7 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]Ou
 			blocked[g] = true
 			continue
 		}
-		if m.Payload == nil && m.Event == eventSignupCreated {
+		if m.Payload == nil && builtWhenSent(m.Event) {
 			if err := su.payload(&m); err != nil {
 				return nil, fmt.Errorf("store: due messages: %w", err)
 			}
@@ -274,7 +301,7 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]Ou
 // dueSignup is the signups row joined to a pending message; id is NULL when there is none
 // (not a signup event, or the signup was erased).
 type dueSignup struct {
-	id, phase, created, counted                                      sql.NullInt64
+	id, phase, created, counted, confirmed                           sql.NullInt64
 	page, email, variant, fields                                     sql.NullString
 	referrer, utmSource, utmMedium, utmCampaign, utmTerm, utmContent sql.NullString
 }
@@ -286,27 +313,39 @@ func scanDue(rows *sql.Rows) (OutboxMessage, dueSignup, error) {
 	var created, next, retry, last int64
 	err := rows.Scan(&m.ID, &m.MsgID, &m.Kind, &m.Target, &m.Page, &m.Event, &m.Payload, &m.signupID, &created,
 		&m.Status, &m.Attempts, &next, &retry, &last, &m.LastStatus, &m.LastError,
-		&su.id, &su.phase, &su.created, &su.page, &su.email, &su.variant, &su.fields, &su.counted,
+		&su.id, &su.phase, &su.created, &su.page, &su.email, &su.variant, &su.fields, &su.counted, &su.confirmed,
 		&su.referrer, &su.utmSource, &su.utmMedium, &su.utmCampaign, &su.utmTerm, &su.utmContent)
 	m.fill(created, next, retry, last)
 	return m, su, err
 }
 
-// payload builds a signup.created body from the signups row, the same at every try (its
-// timestamp is the signup's). A signup erased before it went out leaves m.Skip set.
+// payload builds the body of a signup.created or signup.confirmed from the signups row, the
+// same at every try (its timestamp is the signup's, or its confirmation's). A signup erased
+// before it went out leaves m.Skip set.
 func (su dueSignup) payload(m *OutboxMessage) error {
-	if !su.id.Valid {
-		m.Skip = "not sent: the person was forgotten before it went out"
+	if !su.id.Valid { // erased some other way than Forget (restore's ReapplyErasures)
+		m.Skip = notSentForgotten
 		return nil
 	}
-	at := time.UnixMilli(su.created.Int64).UTC()
+	created := time.UnixMilli(su.created.Int64).UTC()
+	var env Envelope
+	switch m.Event {
+	case eventSignupConfirmed:
+		at := time.UnixMilli(su.confirmed.Int64).UTC()
+		env = Envelope{Type: m.Event, Timestamp: at, Data: ConfirmedData{
+			Page: su.page.String, SignupID: su.id.Int64, PhaseID: su.phase.Int64, Email: su.email.String,
+			Variant: su.variant.String, Counted: su.counted.Int64 == 1, CreatedAt: created, ConfirmedAt: at,
+		}}
+	default:
+		env = Envelope{Type: eventSignupCreated, Timestamp: created, Data: SignupData{
+			Page: su.page.String, SignupID: su.id.Int64, PhaseID: su.phase.Int64, Email: su.email.String,
+			Variant: su.variant.String, Counted: su.counted.Int64 == 1, Fields: json.RawMessage(su.fields.String), CreatedAt: created,
+			Source: SourceData{Referrer: su.referrer.String, UTMSource: su.utmSource.String, UTMMedium: su.utmMedium.String,
+				UTMCampaign: su.utmCampaign.String, UTMTerm: su.utmTerm.String, UTMContent: su.utmContent.String},
+		}}
+	}
 	var err error
-	m.Payload, err = json.Marshal(Envelope{Type: eventSignupCreated, Timestamp: at, Data: SignupData{
-		Page: su.page.String, SignupID: su.id.Int64, PhaseID: su.phase.Int64, Email: su.email.String,
-		Variant: su.variant.String, Counted: su.counted.Int64 == 1, Fields: json.RawMessage(su.fields.String), CreatedAt: at,
-		Source: SourceData{Referrer: su.referrer.String, UTMSource: su.utmSource.String, UTMMedium: su.utmMedium.String,
-			UTMCampaign: su.utmCampaign.String, UTMTerm: su.utmTerm.String, UTMContent: su.utmContent.String},
-	}})
+	m.Payload, err = json.Marshal(env)
 	return err
 }
 
@@ -341,7 +380,7 @@ func (s *Store) RecordAttempts(ctx context.Context, attempts []Attempt) error {
 			case a.GiveUp:
 				status = StatusFailed
 			}
-			if _, err := b.stmt(b.w.ws.recordAttempt).Exec(status, next, a.At.UnixMilli(), a.Status, clip(a.Error, maxLastError), a.ID); err != nil {
+			if _, err := b.stmt(b.w.ws.recordAttempt).Exec(status, next, a.At.UnixMilli(), a.Status, Clip(a.Error, maxLastError), a.ID); err != nil {
 				return struct{}{}, fmt.Errorf("store: record delivery %d: %w", a.ID, err)
 			}
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,22 +69,33 @@ func TestSignupWritesItsWebhookInTheSameCommit(t *testing.T) {
 	}
 }
 
-func TestForgetSendsErasedAfterCreated(t *testing.T) {
+// TestForgetSkipsTheUnsentAndSendsErased: store.Forget, in its own transaction, marks the
+// person's unsent signup events skipped (never sent) and queues one signup.erased per page,
+// finding every spelling of the address by its email.Key.
+func TestForgetSkipsTheUnsentAndSendsErased(t *testing.T) {
 	s, _ := openStore(t, store.Options{Route: routeAll("https://hooks.example.com/a")})
 	ctx := context.Background()
 	p := mustPhase(t, s, "idea")
 	q := mustPhase(t, s, "other")
+	var ada int64
 	for _, su := range []store.Signup{
-		{PhaseID: p.ID, Page: "idea", Email: "ada@example.com", Variant: "a"},
-		{PhaseID: q.ID, Page: "other", Email: "ada@example.com", Variant: "a"},
+		{PhaseID: p.ID, Page: "idea", Email: "émile@example.com", Variant: "a"},
+		{PhaseID: q.ID, Page: "other", Email: "Émile@example.com", Variant: "a"},
 		{PhaseID: p.ID, Page: "idea", Email: "bob@example.com", Variant: "a"},
 	} {
-		if _, err := s.InsertSignup(ctx, su); err != nil {
+		res, err := s.InsertSignup(ctx, su)
+		if err != nil {
 			t.Fatal(err)
 		}
+		if ada == 0 {
+			ada = res.ID
+		}
 	}
-	if _, err := s.ForgetEmail(ctx, "ada@example.com"); err != nil {
-		t.Fatal(err)
+	if res, err := s.ConfirmSignup(ctx, "idea", ada, time.Now()); err != nil || !res.Confirmed {
+		t.Fatalf("ConfirmSignup = %+v, %v", res, err)
+	}
+	if e, err := s.Forget(ctx, " ÉMILE@example.com "); err != nil || e.Signups != 2 {
+		t.Fatalf("Forget = %+v, %v; want 2 signups", e, err)
 	}
 	msgs, err := s.DueMessages(ctx, time.Now(), 100)
 	if err != nil {
@@ -92,15 +104,71 @@ func TestForgetSendsErasedAfterCreated(t *testing.T) {
 	var got []string
 	for _, m := range msgs {
 		got = append(got, m.Page+" "+m.Event)
-	}
-	want := []string{"idea signup.created", "other signup.created", "idea signup.created", "idea signup.erased", "other signup.erased"}
-	if len(got) != len(want) {
-		t.Fatalf("due messages %v, want %v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("due messages %v, want %v", got, want)
+		if m.Event == "signup.erased" {
+			var env struct{ Data store.ErasedData }
+			if err := json.Unmarshal(m.Payload, &env); err != nil || env.Data.Email == "" {
+				t.Errorf("erased payload %s: %v", m.Payload, err)
+			}
 		}
+	}
+	want := []string{"idea signup.created", "idea signup.erased", "other signup.erased"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Fatalf("due messages %v, want %v (bob's created, then the erasures)", got, want)
+	}
+	recent, err := s.RecentMessages(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := 0
+	for _, m := range recent {
+		if m.Status == store.StatusSkipped {
+			skipped++
+			if m.Event != "signup.created" && m.Event != "signup.confirmed" || m.Payload != nil {
+				t.Errorf("skipped %s with payload %q", m.Event, m.Payload)
+			}
+		}
+	}
+	if skipped != 3 {
+		t.Errorf("%d messages skipped, want 3 (two created, one confirmed)", skipped)
+	}
+}
+
+// TestConfirmationWritesItsWebhookOnce: the first confirmation queues signup.confirmed in its
+// own transaction; its body is built from the signup when sent; confirming again adds nothing.
+func TestConfirmationWritesItsWebhookOnce(t *testing.T) {
+	s, _ := openStore(t, store.Options{Route: routeAll("https://hooks.example.com/a")})
+	ctx := context.Background()
+	p := mustPhase(t, s, "idea")
+	res, err := s.InsertSignup(ctx, store.Signup{PhaseID: p.ID, Page: "idea", Email: "ada@example.com", Variant: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 5, 14, 9, 40, 70e6, time.UTC)
+	for range 2 {
+		if _, err := s.ConfirmSignup(ctx, "idea", res.ID, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due, err := s.DueMessages(ctx, time.Now(), 10)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("DueMessages = %d, %v; want created and one confirmed", len(due), err)
+	}
+	m := due[1]
+	var env struct {
+		Type      string
+		Timestamp time.Time
+		Data      store.ConfirmedData
+	}
+	if err := json.Unmarshal(m.Payload, &env); err != nil {
+		t.Fatalf("payload %s: %v", m.Payload, err)
+	}
+	d := env.Data
+	if m.Event != "signup.confirmed" || env.Type != "signup.confirmed" || !env.Timestamp.Equal(at) || !d.ConfirmedAt.Equal(at) ||
+		d.Email != "ada@example.com" || d.SignupID != res.ID || d.Page != "idea" || d.Variant != "a" {
+		t.Errorf("signup.confirmed payload %s", m.Payload)
+	}
+	if due[0].OrderKey != m.OrderKey {
+		t.Errorf("created and confirmed of one person have different order keys %q, %q", due[0].OrderKey, m.OrderKey)
 	}
 }
 

@@ -9,16 +9,17 @@ import (
 
 // The events Litmus sends. Receivers see them in the payload's "type".
 const (
-	SignupCreated  = "signup.created"
-	SignupErased   = "signup.erased"
-	VerdictReached = "verdict.reached"
-	SplitMismatch  = "split.mismatch"
+	SignupCreated   = "signup.created"
+	SignupConfirmed = "signup.confirmed" // the person pressed their confirmation link's button (double opt-in)
+	SignupErased    = "signup.erased"
+	VerdictReached  = "verdict.reached"
+	SplitMismatch   = "split.mismatch"
 	// Test is sent only by the admin's "send a test event" button.
 	Test = "webhook.test"
 )
 
 // Events lists the events a page file's [[webhooks]] may ask for, in documentation order.
-var Events = []string{SignupCreated, SignupErased, VerdictReached, SplitMismatch}
+var Events = []string{SignupCreated, SignupConfirmed, SignupErased, VerdictReached, SplitMismatch}
 
 // KnownEvent reports whether name is one of Events.
 func KnownEvent(name string) bool {

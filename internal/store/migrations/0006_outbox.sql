@@ -12,8 +12,9 @@
 -- address, and a person forgotten before it went out is never sent (status 'skipped').
 -- once_key: set for events that must be sent once per page, phase and destination (a
 -- verdict, a split mismatch), so a checker that looks every minute sends one message.
--- email: set only on signup.erased rows (their payload names the address), so a later
--- erasure of the same address deletes them once sent; NULL otherwise.
+-- email_key: set only on signup.erased rows (their payload names the address): the erased
+-- person's email.Key (the identity of 0005), so a later erasure of the same person, however
+-- the address is spelled, deletes them once sent; NULL otherwise.
 -- The CHECKs are written with OR: SQLite evaluates "x IN ('a', 'b')" in a CHECK by building
 -- a small table at every insert, which cost 8 µs of the 21 µs an outbox row took (measured).
 CREATE TABLE outbox (
@@ -26,7 +27,7 @@ CREATE TABLE outbox (
     payload      BLOB,
     signup_id    INTEGER,
     once_key     TEXT,
-    email        TEXT    COLLATE NOCASE,
+    email_key    TEXT,
     created_at   INTEGER NOT NULL,
     status       TEXT    NOT NULL DEFAULT 'pending' CHECK (status = 'pending' OR status = 'delivered' OR status = 'failed' OR status = 'skipped'),
     attempts     INTEGER NOT NULL DEFAULT 0,
@@ -40,6 +41,6 @@ CREATE TABLE outbox (
 -- Every index here costs each signup's transaction, so there are two, both partial: the
 -- worker reads pending rows oldest first (delivered rows, the bulk of the table, are not in
 -- it), and once_key is unique where set (signup events have none). Erasures, which look
--- rows up by email, are rare enough to scan.
+-- rows up by email_key or signup_id, are rare enough to scan.
 CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
 CREATE UNIQUE INDEX outbox_once ON outbox (once_key) WHERE once_key IS NOT NULL;
