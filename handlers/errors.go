@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,12 +14,20 @@ import (
 func (s *server) handleError(c *fiber.Ctx, err error) error {
 	status := fiber.StatusInternalServerError
 	msg := "Something went wrong on our side. Please try again in a moment."
+	var pe *problemsError
+	if errors.As(err, &pe) { // page-file problems: 422 with every problem by line
+		c.Response().ResetBody()
+		s.setSecurityHeaders(c)
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(pe.list)
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		status = fe.Code
 		switch {
 		case status == fiber.StatusNotFound && (fe.Message == fiber.ErrNotFound.Message || noRoute(c, fe)):
 			msg = "There is no page at this address. Check the link, or go to the home page."
+		case status == fiber.StatusRequestEntityTooLarge && isAdminPath(c.Path()):
+			msg = fmt.Sprintf("That is more than a page file may hold (%d KiB). Nothing was saved.", MaxPageSource>>10)
 		case status == fiber.StatusRequestEntityTooLarge:
 			msg = "That was far more data than a signup form sends. Please send the form from the page."
 			s.countTooLarge(c)
@@ -63,6 +72,11 @@ func (s *server) countTooLarge(c *fiber.Ctx) {
 	if e := s.Site.Load().Lookup(slug); e != nil {
 		s.Metrics.SignupsRejected.WithLabelValues(e.Page.Slug, "too_large").Inc()
 	}
+}
+
+// isAdminPath reports the admin and API paths, which take larger bodies (page files).
+func isAdminPath(p string) bool {
+	return p == "/admin" || strings.HasPrefix(p, "/admin/") || strings.HasPrefix(p, "/api/")
 }
 
 func isAPI(c *fiber.Ctx) bool {

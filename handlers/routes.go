@@ -13,6 +13,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Use(s.observe)                                           // metrics + access log
 	app.Use(recover.New(recover.Config{EnableStackTrace: true})) // a panic becomes a 500, the process stays up
 	app.Use(s.securityHeaders)
+	app.Use(s.limitPublicBodies)
 
 	app.Get("/healthz", s.handleHealth).Name("healthz")
 	app.Get("/robots.txt", s.handleRobots).Name("static")
@@ -31,6 +32,15 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/admin/reload", a.requireAdmin, a.handleReload).Name("admin")
 	app.Get("/api/v1/pages", a.requireAdmin, a.handleAPIPages).Name("api")
 	app.Get("/api/v1/pages/:slug/results", a.requireAdmin, a.handleAPIResults).Name("api")
+
+	// Issue 16, editing pages in the browser: the page API (pages_api.go) and the editor
+	// in the admin (editor.go). Writes go through internal/pagedir.
+	app.Get("/api/v1/pages/:slug/source", a.requireAdmin, a.handlePageSource).Name("api")
+	app.Put("/api/v1/pages/:slug/source", a.requireAdmin, a.handlePutPageSource).Name("api")
+	app.Post("/api/v1/pages", a.requireAdmin, a.handleCreatePage).Name("api")
+	app.Delete("/api/v1/pages/:slug", a.requireAdmin, a.handleArchivePage).Name("api")
+	app.Get("/api/v1/pages/:slug/versions", a.requireAdmin, a.handlePageVersions).Name("api")
+	app.Get("/api/v1/pages/:slug/versions/:id", a.requireAdmin, a.handlePageVersion).Name("api")
 
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")

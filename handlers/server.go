@@ -11,6 +11,7 @@ import (
 
 	"github.com/litmuslabs/litmus/internal/formtoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
+	"github.com/litmuslabs/litmus/internal/pagedir"
 	"github.com/litmuslabs/litmus/internal/ratelimit"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
@@ -34,17 +35,25 @@ type Deps struct {
 	Version       string
 	// Reload re-reads the page files and swaps the site; nil when reloading is not possible.
 	Reload func() error
+	// Pages is the page directory the editor and the page API save into; nil turns them off.
+	Pages *pagedir.Dir
 }
 
 // Limits of the public HTTP server. A signup form is well under 4 KiB; the body limit leaves
 // room for long optional fields and stops anyone making the server read megabytes. The
 // timeouts bound slow and half-open connections (slowloris): a client that does not send
 // its request within ReadTimeout is dropped.
+//
+// The admin and the page API take page files, up to 256 KiB (MaxPageSource); fasthttp reads
+// a body before routing, so the server-wide limit is AdminBodyLimit and every other route
+// refuses a body over BodyLimit (limitPublicBodies). A page file sent as an HTML form grows
+// with percent-encoding, hence the headroom.
 const (
-	BodyLimit    = 16 << 10
-	ReadTimeout  = 10 * time.Second
-	WriteTimeout = 10 * time.Second
-	IdleTimeout  = 60 * time.Second
+	BodyLimit      = 16 << 10
+	AdminBodyLimit = 3*MaxPageSource + 64<<10
+	ReadTimeout    = 10 * time.Second
+	WriteTimeout   = 10 * time.Second
+	IdleTimeout    = 60 * time.Second
 )
 
 // New returns the Fiber app serving the public port.
@@ -60,7 +69,7 @@ func New(d Deps) *fiber.App {
 		// Strings from c.Params / c.FormValue point into fasthttp's reused buffers; Immutable
 		// copies them, so nothing taken from a request can change under us later.
 		Immutable:             true,
-		BodyLimit:             BodyLimit,
+		BodyLimit:             AdminBodyLimit,
 		ReadTimeout:           ReadTimeout,
 		WriteTimeout:          WriteTimeout,
 		IdleTimeout:           IdleTimeout,

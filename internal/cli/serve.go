@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/config"
 	"github.com/litmuslabs/litmus/internal/formtoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
+	"github.com/litmuslabs/litmus/internal/pagedir"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -56,9 +56,13 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	if err != nil {
 		return err
 	}
-	ps, err := loadPages(cfg.Pages)
+	pagesDir, err := servePagesDir(cfg, logger, stdout)
 	if err != nil {
-		return pageError(err, cfg.Pages)
+		return err
+	}
+	ps, err := loadPages(pagesDir)
+	if err != nil {
+		return pageError(err, pagesDir)
 	}
 
 	m := metrics.New(b.Version, b.Revision)
@@ -85,30 +89,43 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	holder.Store(s)
 	m.InitPages(s.VariantIDs())
 
-	// reload re-reads the page files; on any error the pages being served stay as they are.
-	var reloadMu sync.Mutex
-	reload := func() error {
-		reloadMu.Lock()
-		defer reloadMu.Unlock()
-		ps, err := loadPages(cfg.Pages)
-		if err == nil {
-			var s *site.Site
-			if s, err = site.Build(context.Background(), ps, theme, opts, st); err == nil {
-				holder.Store(s)
-				m.InitPages(s.VariantIDs())
-				m.PageReloads.WithLabelValues("ok").Inc()
-				logger.Info("pages reloaded", "pages", len(ps))
-				return nil
+	// The page directory serves, saves and versions the page files (internal/pagedir).
+	// Reloading is the same for SIGHUP, --watch, "Reload pages" and every save in the
+	// editor or the API: on any error the pages being served stay as they are.
+	pd := pagedir.Open(pagesDir, pagedir.Options{
+		Apply: func(ps []*pages.Page) error {
+			s, err := site.Build(context.Background(), ps, theme, opts, st)
+			if err != nil {
+				return err
 			}
+			holder.Store(s)
+			m.InitPages(s.VariantIDs())
+			logger.Info("pages reloaded", "pages", len(ps))
+			return nil
+		},
+		Versions: st, Logger: logger,
+	})
+	if pd.ReadOnly != "" {
+		logger.Info("pages can't be edited in the admin", "why", pd.ReadOnly)
+	}
+	reload := func() error {
+		err := pd.Reload(context.Background())
+		if err != nil {
+			m.PageReloads.WithLabelValues("error").Inc()
+			logger.Error("page reload failed; still serving the previous pages", "err", err)
+			return err
 		}
-		m.PageReloads.WithLabelValues("error").Inc()
-		logger.Error("page reload failed; still serving the previous pages", "err", err)
-		return err
+		m.PageReloads.WithLabelValues("ok").Inc()
+		return nil
+	}
+	// The first load through the page directory records each file's text as its first version.
+	if err := pd.Reload(ctx); err != nil {
+		return pageError(err, pagesDir)
 	}
 	// --watch: reload when the page files change, exactly as on SIGHUP (watch.go).
 	var pagesChanged <-chan struct{}
 	if cfg.Watch {
-		pagesChanged = watchPages(ctx, cfg.Pages, cfg.Templates, logger)
+		pagesChanged = watchPages(ctx, pagesDir, cfg.Templates, logger)
 	}
 
 	password, generated := cfg.AdminPassword, false
@@ -121,7 +138,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		Signer:        formtoken.NewSigner(st.Secret()),
 		AdminPassword: password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
-		Logger: logger, Version: b.Version, Reload: reload,
+		Logger: logger, Version: b.Version, Reload: reload, Pages: pd,
 	})
 
 	// Listen before announcing, so a busy port fails here with a clear message.
@@ -185,6 +202,31 @@ loop:
 	}
 	logger.Info("stopped cleanly: every queued write is committed")
 	return runErr
+}
+
+// servePagesDir decides which page directory serve uses: LITMUS_PAGES, which must exist and
+// be a directory; or, when it is unset, the folder named pages beside the database, created
+// on first start with copies of the built-in examples, so a new installation (a laptop, or
+// the first Fly deploy) serves pages the admin can edit with no extra step. "" (the
+// built-in examples, read-only) only when that folder cannot be created.
+func servePagesDir(cfg *config.Config, logger *slog.Logger, stdout io.Writer) (string, error) {
+	if cfg.Pages != "" {
+		if info, err := os.Stat(cfg.Pages); err == nil && !info.IsDir() {
+			return "", fmt.Errorf("LITMUS_PAGES is %s, a file: it must name a folder of .toml page files (`litmus check %s` checks this one file)", cfg.Pages, cfg.Pages)
+		}
+		return cfg.Pages, nil // loadPages explains a missing folder
+	}
+	dir := pagedir.DefaultPath(cfg.DB)
+	created, err := pagedir.Seed(dir)
+	if err != nil {
+		logger.Warn("cannot create the page folder beside the database; serving the built-in examples, which can't be edited",
+			"dir", dir, "err", err)
+		return "", nil
+	}
+	if created {
+		fmt.Fprintf(stdout, "Created %s with the example pages: edit them at /admin, or with any text editor.\n", dir)
+	}
+	return dir, nil
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {
