@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 // handleError is the one place errors become HTTP answers (Fiber's default would send
@@ -37,6 +38,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 			msg = "The request headers were too large."
 		case status >= 500:
 			s.Logger.Error("request failed", "route", c.Route().Name, "status", status, "err", err)
+			if isAdminPath(c.Path()) && fe.Message != utils.StatusMessage(status) && fe.Message != "" {
+				msg = fe.Message // written for the founder by the admin handler, e.g. "nothing changed"
+			}
 		case beforeRouting(c):
 			// fasthttp could not read the request; its message quotes the raw bytes, which
 			// are not for the visitor to read back.

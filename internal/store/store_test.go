@@ -301,7 +301,7 @@ func TestOpenExplainsAFileThatIsNotADatabase(t *testing.T) {
 
 // TestSchemaVersionCountsTheMigrations guards the helper the other tests compare with.
 func TestSchemaVersionCountsTheMigrations(t *testing.T) {
-	if v := store.SchemaVersion(); v != 2 {
-		t.Errorf("SchemaVersion() = %d, want 2 (0001_init, 0002_filtered_by_agent)", v)
+	if v := store.SchemaVersion(); v != 7 {
+		t.Errorf("SchemaVersion() = %d, want 7 (0001_init, 0002_filtered_by_agent, 0003-0006 other 0.2 issues, 0007_page_versions)", v)
 	}
 }
