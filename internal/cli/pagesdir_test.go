@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// startServe runs `litmus serve` with env until the test ends and returns its public origin.
+// stop ends it (also at cleanup).
+func startServe(t *testing.T, env map[string]string) (origin string, out *syncBuffer, stop func()) {
+	t.Helper()
+	env["LITMUS_ADDR"], env["LITMUS_METRICS_ADDR"] = "127.0.0.1:0", "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	out = &syncBuffer{}
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, envFunc(env), out, &logs) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
+			return "http://127.0.0.1:" + m[1], out, stop
+		}
+	}
+	t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
+	return "", nil, nil
+}
+
+// TestFirstStartMakesEditablePagesBesideTheDatabase is the new user's path: no
+// LITMUS_PAGES, so serve creates data/pages from the examples, and a save through the API
+// is on disk and served at once, and still there after a restart.
+func TestFirstStartMakesEditablePagesBesideTheDatabase(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	env := map[string]string{"LITMUS_DB": filepath.Join(data, "litmus.db"), "LITMUS_ADMIN_PASSWORD": "a long test password"}
+	origin, out, stop := startServe(t, env)
+	dir := filepath.Join(data, "pages")
+	if !strings.Contains(out.String(), "Created "+dir+" with the example pages") {
+		t.Errorf("no word about the created folder:\n%s", out.String())
+	}
+	text, err := os.ReadFile(filepath.Join(dir, "chaser.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, path, body string, headers ...string) (*http.Response, string) {
+		req, _ := http.NewRequest(method, origin+path, strings.NewReader(body))
+		req.SetBasicAuth("admin", "a long test password")
+		req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	resp, src := do("GET", "/api/v1/pages/chaser/source", "")
+	if resp.StatusCode != 200 || src != string(text) {
+		t.Fatalf("GET source = %d", resp.StatusCode)
+	}
+	edited := strings.Replace(src, "Get paid on time, every time", "Paid on time, always", 1)
+	if resp, body := do("PUT", "/api/v1/pages/chaser/source", edited, "If-Match", resp.Header.Get("ETag")); resp.StatusCode != 200 {
+		t.Fatalf("PUT = %d %s", resp.StatusCode, body)
+	}
+	if _, page := do("GET", "/chaser?variant=paid-on-time", ""); !strings.Contains(page, "Paid on time, always") {
+		t.Error("the saved headline is not served")
+	}
+	if _, versions := do("GET", "/api/v1/pages/chaser/versions", ""); strings.Count(versions, `"id"`) != 2 || !strings.Contains(versions, "admin (API)") {
+		t.Errorf("versions after one save: %s", versions)
+	}
+
+	// A restart keeps the edited folder as it is.
+	stop()
+	t.Run("restart", func(t *testing.T) {
+		origin, out, _ := startServe(t, map[string]string{"LITMUS_DB": env["LITMUS_DB"], "LITMUS_ADMIN_PASSWORD": "a long test password"})
+		if strings.Contains(out.String(), "Created ") {
+			t.Error("the folder was seeded again")
+		}
+		req, _ := http.NewRequest("GET", origin+"/chaser?variant=paid-on-time", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), "Paid on time, always") {
+			t.Error("the edit did not survive the restart")
+		}
+	})
+}
+
+func TestMissingPagesFolderSaysWhatToDo(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-folder")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), nil, envFunc(map[string]string{
+		"LITMUS_DB": filepath.Join(t.TempDir(), "litmus.db"), "LITMUS_PAGES": missing,
+		"LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0",
+	}), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), "mkdir -p "+missing) || !strings.Contains(err.Error(), "unset LITMUS_PAGES") {
+		t.Errorf("serve with a missing LITMUS_PAGES: %v", err)
+	}
+}
+
+func TestCheckOneFile(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := os.ReadFile(filepath.Join("..", "..", "pages", "examples", "taxpot.toml"))
+	file := filepath.Join(dir, "taxpot.toml")
+	if err := os.WriteFile(file, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"check", file}, envFunc(nil), &out, &errOut); err != nil || !strings.Contains(out.String(), "ok  /taxpot") {
+		t.Errorf("check FILE = %v:\n%s", err, out.String())
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	if err := os.WriteFile(bad, []byte("slug = \"x\"\ntitle = 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err := run(context.Background(), []string{"check", bad}, envFunc(nil), &out, &errOut)
+	if err == nil || !strings.Contains(out.String(), bad+":2: title must be text") {
+		t.Errorf("check of a bad file = %v:\n%s", err, out.String())
+	}
+}
