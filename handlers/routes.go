@@ -41,6 +41,16 @@ func (s *server) routes(app *fiber.App) {
 	app.Delete("/api/v1/pages/:slug", a.requireAdmin, a.handleArchivePage).Name("api")
 	app.Get("/api/v1/pages/:slug/versions", a.requireAdmin, a.handlePageVersions).Name("api")
 	app.Get("/api/v1/pages/:slug/versions/:id", a.requireAdmin, a.handlePageVersion).Name("api")
+	app.Get(views.EditorJSPath, a.handleEditorJS).Name("admin")
+	app.Get("/admin/pages/:slug/edit", a.requireAdmin, a.handleEditForm).Name("admin")
+	app.Post("/admin/pages/:slug/edit", a.requireAdmin, a.handlePostForm).Name("admin")
+	app.Get("/admin/pages/:slug/source", a.requireAdmin, a.handleEditSource).Name("admin")
+	app.Post("/admin/pages/:slug/source", a.requireAdmin, a.handlePostSource).Name("admin")
+	app.Get("/admin/pages/:slug/preview", a.requireAdmin, a.handlePreview).Name("admin")
+	app.Post("/admin/pages/:slug/preview", a.requireAdmin, a.handlePreview).Name("admin")
+	app.Get("/admin/pages/:slug/history", a.requireAdmin, a.handleHistory).Name("admin")
+	app.Post("/admin/pages/:slug/history/:id/restore", a.requireAdmin, a.handleRestore).Name("admin")
+	app.Post("/admin/pages/:slug/archive", a.requireAdmin, a.handleArchiveForm).Name("admin")
 
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")

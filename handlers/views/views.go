@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/results"
@@ -24,12 +26,14 @@ import (
 	"github.com/litmuslabs/litmus/internal/store"
 )
 
-//go:embed *.html admin.css
+//go:embed *.html admin.css editor.js
 var files embed.FS
 
 var (
 	css     = mustRead("admin.css")
 	cssHash = fingerprint(css)
+	js      = mustRead("editor.js")
+	jsHash  = fingerprint(js)
 	tmpl    = template.Must(template.New("").Funcs(funcs).ParseFS(files, "*.html"))
 )
 
@@ -39,6 +43,16 @@ const CSSPath = "/admin/admin.css"
 
 // CSSURL returns the stylesheet's URL with its content hash.
 func CSSURL() string { return CSSPath + "?v=" + cssHash }
+
+// EditorJSPath is the editor's script: progressive enhancement only (live preview and phase
+// notice while typing); every editor feature works without it.
+const EditorJSPath = "/admin/editor.js"
+
+// EditorJSURL returns the script's URL with its content hash.
+func EditorJSURL() string { return EditorJSPath + "?v=" + jsHash }
+
+// EditorJS returns the editor's script.
+func EditorJS() []byte { return js }
 
 // CSS returns the admin stylesheet.
 func CSS() []byte { return css }
@@ -140,6 +154,28 @@ var funcs = template.FuncMap{
 	"float":    func(n any) float64 { return toFloat(n) },
 	"add":      func(a, b int) int { return a + b },
 	"sub":      func(a, b int) int { return a - b },
+	"fid":      func(prefix string, i int, name string) string { return fmt.Sprintf("%s%d_%s", prefix, i, name) },
+	"input":    newInput,
+	"lines":    func(list []string) string { return strings.Join(list, "\n") },
+	"editorJS": EditorJSURL,
+	"op":       func(b byte) string { return string(b) },
+	"num": func(e Editor, id string, n int) string {
+		if r, ok := e.Raw[id]; ok {
+			return r
+		}
+		return strconv.Itoa(n)
+	},
+}
+
+// Input is one labelled form control of the editor, with its error if any.
+type Input struct {
+	ID, Label, Value, Hint, Kind, Error string
+	Max                                 int
+}
+
+// newInput builds an Input for the template: kind is "text", "textarea", "number".
+func newInput(e Editor, id, label, value, hint, kind string, max int) Input {
+	return Input{ID: id, Label: label, Value: value, Hint: hint, Kind: kind, Error: e.Errors[id], Max: max}
 }
 
 // share is a variant's configured share of visitors: its weight over all the weights.
