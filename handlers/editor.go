@@ -210,7 +210,7 @@ func savedKind(p PhaseAnswer) string {
 	switch {
 	case p.New:
 		return "new"
-	case p.Restated:
+	case p.Restarted:
 		return "restarted"
 	}
 	return "same"

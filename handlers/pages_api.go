@@ -53,7 +53,7 @@ type PhaseAnswer struct {
 	ID       int64    `json:"id"`
 	New      bool     `json:"new"`                 // the save started a new phase
 	Reasons  []string `json:"reasons,omitempty"`   // why the definition changed
-	Restated bool     `json:"restarted,omitempty"` // the definition changed before any visitor: same phase, restarted now
+	Restarted bool     `json:"restarted,omitempty"` // the definition changed before any visitor: same phase, restarted now
 }
 
 // VersionInfo is one kept version of a page file, without its text.
@@ -141,7 +141,7 @@ func (a *admin) phaseAfter(before *site.Entry, p *pages.Page) PhaseAnswer {
 	if now := a.Site.Load().Lookup(p.Slug); now != nil {
 		ans.ID = now.Phase.ID
 		ans.New = before == nil || now.Phase.ID != before.Phase.ID
-		ans.Restated = before != nil && !ans.New && now.Phase.Hash != before.Phase.Hash
+		ans.Restarted = before != nil && !ans.New && now.Phase.Hash != before.Phase.Hash
 	}
 	if before != nil {
 		if ch := pages.ComparePhase(before.Page, p); ch.NewPhase {

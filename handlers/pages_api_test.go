@@ -77,7 +77,7 @@ func TestSavingChangesTheFileAndTheServedPageTogether(t *testing.T) {
 		t.Errorf("answer %+v, ETag header %s", saved, resp.Header.Get("ETag"))
 	}
 	// No visitor yet: the phase is kept (restarted now), and the answer says what changed.
-	if saved.Phase.New || !saved.Phase.Restated || len(saved.Phase.Reasons) != 1 || saved.Phase.Reasons[0] != "the headline of variant paid-on-time changed" {
+	if saved.Phase.New || !saved.Phase.Restarted || len(saved.Phase.Reasons) != 1 || saved.Phase.Reasons[0] != "the headline of variant paid-on-time changed" {
 		t.Errorf("phase %+v, want the same phase, restarted, because the headline of paid-on-time changed", saved.Phase)
 	}
 	if _, etag2 := pe.source("chaser"); etag2 != saved.ETag {
@@ -415,4 +415,44 @@ func TestBuiltInExamplesAreReadOnly(t *testing.T) {
 	if r.StatusCode != 403 || !strings.Contains(b, "built into the program") {
 		t.Errorf("PUT on the built-in examples = %d %s, want 403 saying why", r.StatusCode, b)
 	}
+}
+
+// TestPageAPIExamplesInTheDocs checks the page API's answers shown in docs/api.md (run
+// with -update to rewrite them after an intended change). Times are fixed first.
+func TestPageAPIExamplesInTheDocs(t *testing.T) {
+	pe := newPagesEnv(t)
+	text, etag := pe.source("chaser")
+	_, body := pe.put("chaser", strings.Replace(text, oldHeadline, newHeadline, 1), etag)
+	var saved SavedPage
+	if err := json.Unmarshal([]byte(body), &saved); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "page-save.json", saved)
+
+	bad := strings.Replace(strings.Replace(text, "weight = 1", `weight = "half"`, 1), `cta = "Get early access"`, `cta = ""`, 1)
+	_, body = pe.put("chaser", bad, saved.ETag)
+	var problems ProblemList
+	if err := json.Unmarshal([]byte(body), &problems); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "page-problems.json", problems)
+
+	_, body = pe.apiPost("/api/v1/pages", `{"slug": "chaser-uk", "from": "chaser", "title": "Chaser for UK freelancers"}`)
+	var created SavedPage
+	if err := json.Unmarshal([]byte(body), &created); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "page-create.json", created)
+
+	var versions struct {
+		Page     string        `json:"page"`
+		Versions []VersionInfo `json:"versions"`
+	}
+	if err := json.Unmarshal([]byte(pe.adminGet("/api/v1/pages/chaser/versions")), &versions); err != nil {
+		t.Fatal(err)
+	}
+	for i := range versions.Versions {
+		versions.Versions[i].CreatedAt = fmt.Sprintf("2026-12-05T14:%02d:00Z", 20-i)
+	}
+	checkGolden(t, "page-versions.json", versions)
 }
