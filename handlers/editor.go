@@ -365,8 +365,14 @@ func readDraftForm(c *fiber.Ctx, base *pages.Page) (pages.Draft, map[string]stri
 				df.Options = append(df.Options, o)
 			}
 		}
-		if pages.FieldKind(df.Kind) != pages.FieldSelect && pages.FieldKind(df.Kind) != pages.FieldCheckbox {
-			df.MaxLength = number(fmt.Sprintf("f%d_max_length", i), 200)
+		switch pages.FieldKind(df.Kind) {
+		case pages.FieldText, pages.FieldTextarea, pages.FieldEmail:
+			// A field whose kind just changed to text has no length yet: the default.
+			if strings.TrimSpace(f("max_length")) == "" {
+				df.MaxLength = 0
+			} else {
+				df.MaxLength = number(fmt.Sprintf("f%d_max_length", i), 200)
+			}
 		}
 		d.Fields = append(d.Fields, df)
 	}

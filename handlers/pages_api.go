@@ -50,9 +50,9 @@ type SavedPage struct {
 
 // PhaseAnswer says what a save did to the page's test phase.
 type PhaseAnswer struct {
-	ID       int64    `json:"id"`
-	New      bool     `json:"new"`                 // the save started a new phase
-	Reasons  []string `json:"reasons,omitempty"`   // why the definition changed
+	ID        int64    `json:"id"`
+	New       bool     `json:"new"`                 // the save started a new phase
+	Reasons   []string `json:"reasons,omitempty"`   // why the definition changed
 	Restarted bool     `json:"restarted,omitempty"` // the definition changed before any visitor: same phase, restarted now
 }
 

@@ -27,7 +27,8 @@
     }
     var data = new FormData(form);
     data.set("action", "check");
-    fetch(form.action, {
+    // form.getAttribute, not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action"), {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (r) { return r.json(); }).then(show).catch(function () {});
