@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -110,7 +111,9 @@ func (a *admin) handlePutPageSource(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusPreconditionRequired,
 			"Send If-Match with the ETag from GET /api/v1/pages/"+e.Page.Slug+"/source, so a save never overwrites someone else's (If-Match: * overwrites whatever is there).")
 	}
-	body := c.Body()
+	// A copy: the request's buffer is reused once the handler returns, and the pages loaded
+	// from this text are served long after.
+	body := bytes.Clone(c.Body())
 	if len(body) > MaxPageSource {
 		return fiber.NewError(fiber.StatusRequestEntityTooLarge, "")
 	}
