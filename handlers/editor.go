@@ -64,6 +64,7 @@ var savedMessages = map[string]string{
 	"same":      "Saved, and live now. The test phase goes on: the numbers so far still count.",
 	"restarted": "Saved, and live now. The test phase restarted (it had no visitors yet).",
 	"new":       "Saved, and live now. A new test phase started; the earlier phase's numbers are kept under Earlier test phases.",
+	"created":   "Page created, and live now. Change its words below; it is not the front page (default) unless you make it one in the Source tab.",
 }
 
 // handleEditForm serves GET /admin/pages/{slug}/edit: the form, filled from the page file.
@@ -578,4 +579,25 @@ func (a *admin) handleArchiveForm(c *fiber.Ctx) error {
 	}
 	return a.notice(c, fiber.StatusOK, true, "Page archived",
 		fmt.Sprintf("/%s is no longer served. Its file is now %s in the page folder (move it back and reload to serve it again); its results and signups are kept.", e.Page.Slug, dest), nil)
+}
+
+// handleNewPage serves POST /admin/pages: create a page from a copy of another page or from
+// the starter template, then open it in the editor.
+func (a *admin) handleNewPage(c *fiber.Ctx) error {
+	saved, err := a.createPage(c.UserContext(), NewPage{Slug: c.FormValue("slug"), From: c.FormValue("from")}, "admin (editor)")
+	var pe *problemsError
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &pe):
+		var details []string
+		for _, p := range pe.list.Problems {
+			details = append(details, p.Message)
+		}
+		return a.notice(c, fiber.StatusUnprocessableEntity, false, "Page not created", pe.list.Message, details)
+	case errors.As(err, &fe):
+		return a.notice(c, fe.Code, false, "Page not created", fe.Message, nil)
+	case err != nil:
+		return err
+	}
+	return c.Redirect("/admin/pages/"+saved.Page.Slug+"/edit?saved=created", fiber.StatusSeeOther)
 }

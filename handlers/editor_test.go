@@ -79,9 +79,23 @@ func formValues(t *testing.T, page, formID string) url.Values {
 				// The parser drops one leading newline of a textarea, as browsers do.
 				v.Add(name, text(n))
 			case n.Data == "select":
+				// The selected option, else the first, as a browser sends it: its value, else its text.
+				var chosen *html.Node
 				for o := n.FirstChild; o != nil; o = o.NextSibling {
-					if _, sel := attr(o, "selected"); o.Type == html.ElementNode && sel {
-						v.Add(name, text(o))
+					if o.Type != html.ElementNode || o.Data != "option" {
+						continue
+					}
+					if _, sel := attr(o, "selected"); sel || chosen == nil {
+						if chosen == nil || sel {
+							chosen = o
+						}
+					}
+				}
+				if chosen != nil {
+					if val, ok := attr(chosen, "value"); ok {
+						v.Add(name, val)
+					} else {
+						v.Add(name, text(chosen))
 					}
 				}
 			}
@@ -414,5 +428,37 @@ func TestArchiveFromTheEditor(t *testing.T) {
 	}
 	if resp, body := pe.adminPost("/admin/pages/chaser/archive", url.Values{}); resp.StatusCode != 422 || !strings.Contains(body, "Page not archived") {
 		t.Errorf("archiving the last page = %d", resp.StatusCode)
+	}
+}
+
+func TestNewPageFromTheAdmin(t *testing.T) {
+	pe := newPagesEnv(t)
+	index := pe.adminGet("/admin")
+	form := formValues(t, strings.Replace(index, `class="new-page"`, `class="new-page" id="new"`, 1), "new")
+	if form.Get("from") != "chaser" {
+		t.Errorf("the first choice is %q, want a copy of the first page", form.Get("from"))
+	}
+	form.Set("slug", "chaser-de")
+	resp, body := pe.adminPost("/admin/pages", form)
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/pages/chaser-de/edit?saved=created" {
+		t.Fatalf("create = %d %q\n%s", resp.StatusCode, resp.Header.Get("Location"), clipBody(visibleText(body)))
+	}
+	if r, _ := pe.get("/chaser-de"); r.StatusCode != 200 {
+		t.Errorf("GET /chaser-de = %d", r.StatusCode)
+	}
+	if f := pe.editForm("chaser-de"); f.Get("v1_headline") != oldHeadline {
+		t.Errorf("the copy's editor: %q", f.Get("v1_headline"))
+	}
+	form.Del("_csrf")
+	if resp, body := pe.adminPost("/admin/pages", form); resp.StatusCode != 409 || !strings.Contains(body, "already exists") {
+		t.Errorf("the same slug again = %d", resp.StatusCode)
+	}
+	form.Del("_csrf")
+	form.Set("slug", "Bad Slug")
+	if resp, body := pe.adminPost("/admin/pages", form); resp.StatusCode != 422 || !strings.Contains(body, "lowercase letters") {
+		t.Errorf("a bad slug = %d", resp.StatusCode)
+	}
+	if resp, _ := pe.adminReq("POST", "/admin/pages", testPassword, url.Values{"slug": {"forged"}}, "Sec-Fetch-Site", "same-origin"); resp.StatusCode != 403 {
+		t.Errorf("without the form token = %d, want 403", resp.StatusCode)
 	}
 }

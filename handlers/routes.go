@@ -51,6 +51,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/admin/pages/:slug/history", a.requireAdmin, a.handleHistory).Name("admin")
 	app.Post("/admin/pages/:slug/history/:id/restore", a.requireAdmin, a.handleRestore).Name("admin")
 	app.Post("/admin/pages/:slug/archive", a.requireAdmin, a.handleArchiveForm).Name("admin")
+	app.Post("/admin/pages", a.requireAdmin, a.handleNewPage).Name("admin")
 
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")

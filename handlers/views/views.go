@@ -81,6 +81,8 @@ type Layout struct {
 type Index struct {
 	Layout
 	Pages []results.Summary
+	// ReadOnly says why pages can't be created or edited here ("" when they can).
+	ReadOnly string
 }
 
 // Page is /admin/pages/{slug}: one page's full results.
