@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -60,8 +61,8 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	if err != nil {
 		return err
 	}
-	ps, err := loadPages(pagesDir)
-	if err != nil {
+	// Checked before the database is opened, so a broken page folder fails fast and says why.
+	if _, err := loadPages(pagesDir); err != nil {
 		return pageError(err, pagesDir)
 	}
 
@@ -82,16 +83,11 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 
 	var holder site.Holder
 	opts := pages.Options{BaseURL: cfg.BaseURL}
-	s, err := site.Build(ctx, ps, theme, opts, st)
-	if err != nil {
-		return err
-	}
-	holder.Store(s)
-	m.InitPages(s.VariantIDs())
-
 	// The page directory serves, saves and versions the page files (internal/pagedir).
 	// Reloading is the same for SIGHUP, --watch, "Reload pages" and every save in the
 	// editor or the API: on any error the pages being served stay as they are.
+	// started: the first load below is not a reload, so it is not counted as one.
+	var started atomic.Bool
 	pd := pagedir.Open(pagesDir, pagedir.Options{
 		Apply: func(ps []*pages.Page) error {
 			s, err := site.Build(context.Background(), ps, theme, opts, st)
@@ -100,7 +96,12 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 			}
 			holder.Store(s)
 			m.InitPages(s.VariantIDs())
-			logger.Info("pages reloaded", "pages", len(ps))
+			if started.Load() {
+				// Counted as the new pages go live, before their versions are recorded, so
+				// the metric never lags the pages being served.
+				m.PageReloads.WithLabelValues("ok").Inc()
+				logger.Info("pages reloaded", "pages", len(ps))
+			}
 			return nil
 		},
 		Versions: st, Logger: logger,
@@ -113,15 +114,15 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		if err != nil {
 			m.PageReloads.WithLabelValues("error").Inc()
 			logger.Error("page reload failed; still serving the previous pages", "err", err)
-			return err
 		}
-		m.PageReloads.WithLabelValues("ok").Inc()
-		return nil
+		return err
 	}
 	// The first load through the page directory records each file's text as its first version.
 	if err := pd.Reload(ctx); err != nil {
 		return pageError(err, pagesDir)
 	}
+	started.Store(true)
+	s := holder.Load()
 	// --watch: reload when the page files change, exactly as on SIGHUP (watch.go).
 	var pagesChanged <-chan struct{}
 	if cfg.Watch {
