@@ -78,6 +78,7 @@ func (a *admin) handleEditForm(c *fiber.Ctx) error {
 	if a.Pages != nil {
 		if data, err := a.Pages.Read(e.Page.File); err == nil {
 			v.ETag = pagedir.ETag(data)
+			v.FormMisses = pages.DraftMisses(data)
 			if ps, err := a.Pages.Check(e.Page.File, data); err == nil {
 				v.Draft = pages.DraftOf(pageIn(ps, e.Page.File))
 			}
@@ -130,6 +131,17 @@ func (a *admin) handlePostForm(c *fiber.Ctx) error {
 	if changeDraft(&v.Draft, action) {
 		a.editorCSP(c)
 		return a.render(c, fiber.StatusOK, "edit.html", v)
+	}
+	if a.Pages != nil {
+		if data, err := a.Pages.Read(e.Page.File); err == nil {
+			v.FormMisses = pages.DraftMisses(data)
+		}
+	}
+	if len(v.FormMisses) > 0 && (action == "save" || action == "save-new-phase") {
+		a.editorCSP(c)
+		v.TopErrors = []string{"Not saved: this page's file uses " + strings.Join(v.FormMisses, ", ") +
+			", which the form can't edit yet, and saving from the form would drop it. Make your change in the Source tab."}
+		return a.render(c, fiber.StatusUnprocessableEntity, "edit.html", v)
 	}
 	text, lines := v.Draft.Encode()
 	return a.checkAndSave(c, e, &v, text, lines, formErrs, action)

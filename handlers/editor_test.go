@@ -462,3 +462,28 @@ func TestNewPageFromTheAdmin(t *testing.T) {
 		t.Errorf("without the form token = %d, want 403", resp.StatusCode)
 	}
 }
+
+// TestFormWontDropKeysItCannotHold: a page file with a key the form does not know (a newer
+// format, another feature's key) is not saved from the form, which would drop the key.
+func TestFormWontDropKeysItCannotHold(t *testing.T) {
+	pe := newPagesEnv(t)
+	f := pe.editForm("chaser")
+	// The file gains a comment-free key the form has no input for, as a newer Litmus might write.
+	text := pe.file("chaser.toml")
+	withKey := strings.Replace(text, "[pass_bar]", "[pass_bar]\nfuture_key = 1", 1)
+	if err := os.WriteFile(filepath.Join(pe.dir, "chaser.toml"), []byte(withKey), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if page := pe.adminGet("/admin/pages/chaser/edit"); !strings.Contains(page, "Use the Source tab for this page") || !strings.Contains(page, "pass_bar.future_key") {
+		t.Error("the form does not warn about the key it can't hold")
+	}
+	f.Set("v1_headline", newHeadline)
+	f.Set("action", "save")
+	resp, body := pe.adminPost("/admin/pages/chaser/edit", f)
+	if resp.StatusCode != 422 || !strings.Contains(body, "Make your change in the Source tab") {
+		t.Errorf("form save of a page with an unknown key = %d", resp.StatusCode)
+	}
+	if pe.file("chaser.toml") != withKey {
+		t.Error("the form saved and dropped the key")
+	}
+}

@@ -1,10 +1,14 @@
 package pages
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pelletier/go-toml/v2"
 )
 
 // Draft is a page as the editor's form holds it: every value a founder can change there,
@@ -214,4 +218,52 @@ func escapeRune(r rune) string {
 		return fmt.Sprintf(`\u%04X`, r)
 	}
 	return string(r)
+}
+
+// The keys Encode writes, section by section. A page file may hold keys the form does not
+// know (added to the format after the form was written, or by a newer Litmus); saving such
+// a page from the form would silently drop them, so the editor refuses (DraftMisses).
+var draftKeys = map[string][]string{
+	"":         {"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar"},
+	"variants": {"id", "weight", "headline", "subheadline", "body", "cta", "price"},
+	"fields":   {"name", "kind", "label", "placeholder", "required", "options", "max_length"},
+	"thanks":   {"headline", "body", "share_text"},
+	"pass_bar": {"target", "min_visitors", "min_days"},
+}
+
+// DraftMisses lists the keys of a page file's text that a Draft cannot hold ("lang",
+// "[[questions]]", "variants.image"), so the form editor can say to use the Source tab
+// instead of dropping them. Text that is not valid TOML misses nothing (the loader says why).
+func DraftMisses(src []byte) []string {
+	var values map[string]any
+	if err := toml.Unmarshal(bytes.TrimPrefix(src, []byte("\uFEFF")), &values); err != nil {
+		return nil
+	}
+	var out []string
+	for key, v := range values {
+		if !slices.Contains(draftKeys[""], key) {
+			out = append(out, key)
+			continue
+		}
+		var tables []map[string]any
+		switch v := v.(type) {
+		case map[string]any:
+			tables = append(tables, v)
+		case []any:
+			for _, el := range v {
+				if m, ok := el.(map[string]any); ok {
+					tables = append(tables, m)
+				}
+			}
+		}
+		for _, t := range tables {
+			for k := range t {
+				if allowed, known := draftKeys[key]; known && !slices.Contains(allowed, k) && !slices.Contains(out, key+"."+k) {
+					out = append(out, key+"."+k)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -109,3 +109,16 @@ func TestDraftKeepsNaughtyStringsIntact(t *testing.T) {
 		t.Errorf("only %d naughty strings loaded", loaded)
 	}
 }
+
+func TestDraftMissesKeysTheFormCannotHold(t *testing.T) {
+	for _, f := range []string{"chaser.toml", "taxpot.toml"} {
+		src, _ := exampleFiles.ReadFile("examples/" + f)
+		if got := DraftMisses(src); len(got) != 0 {
+			t.Errorf("%s: the form misses %v", f, got)
+		}
+	}
+	src := "slug = \"x\"\nlang = \"de\"\n[[variants]]\nid = \"a\"\nimage = \"/static/a.png\"\n[[questions]]\ntext = \"Why?\"\n"
+	if got := strings.Join(DraftMisses([]byte(src)), ","); got != "lang,questions,variants.image" {
+		t.Errorf("DraftMisses = %s", got)
+	}
+}

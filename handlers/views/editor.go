@@ -28,6 +28,9 @@ type Editor struct {
 	// Raw holds what was typed into number inputs that are not numbers, to show it again.
 	Raw map[string]string
 
+	// FormMisses lists keys of the page file the form can't hold: the form can't save it.
+	FormMisses []string
+
 	Phase        PhaseNotice
 	NeedsConfirm bool   // the save would start a new phase: ask before saving
 	Saved        string // "saved" notice after a save
