@@ -202,8 +202,9 @@ func (a *admin) checkAndSave(c *fiber.Ctx, e *site.Entry, v *views.Editor, text 
 	if (action != "save" && action != "save-new-phase") || (v.NeedsConfirm && action != "save-new-phase") {
 		return a.render(c, fiber.StatusOK, "edit.html", v)
 	}
-	if v.ETag == "" {
-		v.ETag = "*" // a form without one comes from no page of ours; still refuse stale saves below
+	if v.ETag == "" { // every editor form carries one: this did not come from the editor as served
+		v.TopErrors = []string{"Not saved: this form does not say which version of the page it changes. Open the editor again and redo the change."}
+		return a.render(c, fiber.StatusConflict, "edit.html", v)
 	}
 	_, phase, err := a.savePage(ctx, e, pagedir.Save{File: e.Page.File, Slug: e.Page.Slug, Data: text, IfMatch: v.ETag, Author: "admin (editor)"})
 	if err != nil {
@@ -544,7 +545,8 @@ func (a *admin) handleRestore(c *fiber.Ctx) error {
 	}
 	ifMatch := c.FormValue("etag")
 	if ifMatch == "" {
-		ifMatch = "*"
+		return a.notice(c, fiber.StatusConflict, false, "Version not restored",
+			"This form does not say which version of the page it replaces. Open the history again and choose the version again.", nil)
 	}
 	_, phase, err := a.savePage(c.UserContext(), e, pagedir.Save{File: e.Page.File, Slug: e.Page.Slug, Data: []byte(ver.Source), IfMatch: ifMatch,
 		Author: "admin (editor)", Note: fmt.Sprintf("restored version #%d", ver.ID)})

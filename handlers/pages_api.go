@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -161,8 +162,10 @@ func (a *admin) saveError(c *fiber.Ctx, err error, slug string) error {
 	case errors.As(err, &perrs):
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(problemList(perrs))
 	case errors.Is(err, pagedir.ErrConflict):
-		if data, rerr := a.Pages.Read(a.Site.Load().Lookup(slug).Page.File); rerr == nil {
-			c.Set(fiber.HeaderETag, pagedir.ETag(data))
+		if e := a.Site.Load().Lookup(slug); e != nil {
+			if data, rerr := a.Pages.Read(e.Page.File); rerr == nil {
+				c.Set(fiber.HeaderETag, pagedir.ETag(data))
+			}
 		}
 		return fiber.NewError(fiber.StatusConflict,
 			"The page file changed since you read it (someone else saved, or it was edited on disk). Nothing was saved: read it again, redo your change, and save with the new ETag.")
@@ -334,14 +337,12 @@ func (a *admin) archivePage(ctx context.Context, e *site.Entry) (string, error) 
 		return "", a.saveErrorValue(err)
 	}
 	a.Logger.Info("page archived", "page", e.Page.Slug, "file", dest)
-	return pathBase(dest), nil
+	return archivedName(dest), nil
 }
 
-func pathBase(p string) string {
-	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
-		return pagedir.ArchiveDir + "/" + p[i+1:]
-	}
-	return p
+// archivedName is where an archived file went, relative to the page folder.
+func archivedName(dest string) string {
+	return pagedir.ArchiveDir + "/" + filepath.Base(dest)
 }
 
 // handlePageVersions serves GET /api/v1/pages/{slug}/versions: the kept versions, newest first.
