@@ -140,3 +140,27 @@ func TestCheckOneFile(t *testing.T) {
 		t.Errorf("check of a bad file = %v:\n%s", err, out.String())
 	}
 }
+
+// TestCommandsUseThePagesBesideTheDatabase: with LITMUS_PAGES unset, check (and results,
+// export) read the folder serve created beside the database, so a page made in the editor
+// is known to them too.
+func TestCommandsUseThePagesBesideTheDatabase(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	dir := filepath.Join(data, "pages")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "pages", "examples", "taxpot.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := strings.Replace(string(src), `slug = "taxpot"`, `slug = "made-in-the-editor"`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "made-in-the-editor.toml"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	env := envFunc(map[string]string{"LITMUS_DB": filepath.Join(data, "litmus.db")})
+	if err := run(context.Background(), []string{"check"}, env, &out, &errOut); err != nil || !strings.Contains(out.String(), "ok  /made-in-the-editor") {
+		t.Errorf("check with the folder beside the database = %v:\n%s", err, out.String())
+	}
+}
