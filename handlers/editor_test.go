@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/litmuslabs/litmus/internal/pagedir"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // formValues reads the form with the given id from an HTML page as a browser would send
@@ -486,4 +487,66 @@ func TestFormWontDropKeysItCannotHold(t *testing.T) {
 	if pe.file("chaser.toml") != withKey {
 		t.Error("the form saved and dropped the key")
 	}
+}
+
+// TestNaughtyStringsThroughTheEditorRenderAsInAPageFile puts every string of the Big List of
+// Naughty Strings into a variant's headline and Markdown body in the editor's form, and
+// checks that the preview is byte for byte what the theme makes of a hand-written page file
+// with the same text (or that both are refused): the editor adds no path around the loader,
+// the Markdown renderer and their escaping, which the page tests check on their own.
+func TestNaughtyStringsThroughTheEditorRenderAsInAPageFile(t *testing.T) {
+	list := naughtyStrings(t)
+	pe := newPagesEnv(t)
+	form := pe.editForm("chaser")
+	form.Set("preview_variant", "1")
+	original := pe.file("chaser.toml")
+	taxpot := []byte(pe.file("taxpot.toml"))
+	headlineLine := `headline = "` + oldHeadline + `"`
+	bodyStart := strings.Index(original, "body = \"\"\"\nEvery week")
+	bodyEnd := bodyStart + strings.Index(original[bodyStart+10:], `"""`) + 13
+	if !strings.Contains(original, headlineLine) || bodyStart < 0 {
+		t.Fatal("the chaser example changed: update where this test puts the text")
+	}
+	rendered, refused := 0, 0
+	for _, s := range list {
+		form.Set("v1_headline", s)
+		form.Set("v1_body", s)
+		resp, got := pe.adminReq("POST", "/admin/pages/chaser/preview", testPassword, form, "Sec-Fetch-Site", "same-origin")
+
+		quoted, _ := json.Marshal(s) // a JSON string is a valid TOML basic string
+		hand := strings.Replace(original[:bodyStart]+"body = "+string(quoted)+original[bodyEnd:], headlineLine, "headline = "+string(quoted), 1)
+		want, herr := handPreview(t, pe, []byte(hand), taxpot)
+		switch {
+		case herr != nil && resp.StatusCode == 422:
+			refused++
+		case herr == nil && resp.StatusCode == 200 && got == want:
+			rendered++
+		default:
+			t.Errorf("%q: editor preview %d (same as the file: %v), hand-written file error: %v", s, resp.StatusCode, got == want, herr)
+		}
+	}
+	if rendered < 400 {
+		t.Errorf("only %d of %d strings rendered (%d refused)", rendered, len(list), refused)
+	}
+	t.Logf("%d strings rendered identically, %d refused by both", rendered, refused)
+}
+
+// handPreview is the preview of variant paid-on-time of a hand-written chaser page file.
+func handPreview(t *testing.T, pe *pagesEnv, chaser, taxpot []byte) (string, error) {
+	t.Helper()
+	ps, err := pages.LoadSources(map[string][]byte{"chaser.toml": chaser, "taxpot.toml": taxpot})
+	if err != nil {
+		return "", err
+	}
+	for _, p := range ps {
+		if p.Slug == "chaser" {
+			prep, err := pages.DefaultTheme().Prepare(p, pages.Options{})
+			if err != nil {
+				return "", err
+			}
+			return string(prep.Previews["paid-on-time"]), nil
+		}
+	}
+	t.Fatal("no chaser page")
+	return "", nil
 }
