@@ -71,12 +71,3 @@ func (s *server) isHTTPS(c *fiber.Ctx) bool {
 func noStore(c *fiber.Ctx) {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 }
-
-// limitPublicBodies refuses a body over BodyLimit on every route but the admin's and the
-// API's, as fasthttp did for all routes before page files could be sent to the server.
-func (s *server) limitPublicBodies(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > BodyLimit && !isAdminPath(c.Path()) {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	return c.Next()
-}

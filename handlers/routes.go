@@ -13,7 +13,6 @@ func (s *server) routes(app *fiber.App) {
 	app.Use(s.observe)                                           // metrics + access log
 	app.Use(recover.New(recover.Config{EnableStackTrace: true})) // a panic becomes a 500, the process stays up
 	app.Use(s.securityHeaders)
-	app.Use(s.limitPublicBodies)
 
 	app.Get("/healthz", s.handleHealth).Name("healthz")
 	app.Get("/robots.txt", s.handleRobots).Name("static")

@@ -5,9 +5,11 @@ package handlers
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/litmuslabs/litmus/internal/formtoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
@@ -44,10 +46,12 @@ type Deps struct {
 // timeouts bound slow and half-open connections (slowloris): a client that does not send
 // its request within ReadTimeout is dropped.
 //
-// The admin and the page API take page files, up to 256 KiB (MaxPageSource); fasthttp reads
-// a body before routing, so the server-wide limit is AdminBodyLimit and every other route
-// refuses a body over BodyLimit (limitPublicBodies). A page file sent as an HTML form grows
-// with percent-encoding, hence the headroom.
+// The admin and the page API take page files, up to 256 KiB (MaxPageSource). fasthttp reads
+// a body before routing, so the limit is chosen from the request's headers alone
+// (bodyLimitFor): AdminBodyLimit for an admin or API path that carries the admin's
+// credentials, BodyLimit for everything else. Nobody without the password can make the
+// server hold more than 16 KiB of a body. A page file sent as an HTML form grows with
+// percent-encoding, hence the headroom.
 const (
 	BodyLimit      = 16 << 10
 	AdminBodyLimit = 3*MaxPageSource + 64<<10
@@ -69,7 +73,7 @@ func New(d Deps) *fiber.App {
 		// Strings from c.Params / c.FormValue point into fasthttp's reused buffers; Immutable
 		// copies them, so nothing taken from a request can change under us later.
 		Immutable:             true,
-		BodyLimit:             AdminBodyLimit,
+		BodyLimit:             BodyLimit,
 		ReadTimeout:           ReadTimeout,
 		WriteTimeout:          WriteTimeout,
 		IdleTimeout:           IdleTimeout,
@@ -78,8 +82,36 @@ func New(d Deps) *fiber.App {
 		ErrorHandler:          s.handleError,
 		AppName:               "litmus",
 	})
+	app.Server().HeaderReceived = s.bodyLimitFor
 	s.routes(app)
 	return app
+}
+
+// bodyLimitFor gives each request its body limit before fasthttp reads the body (see the
+// limits above). The credentials are compared as requireAdmin compares them; a wrong or
+// missing password only means the small limit, and requireAdmin then answers 401.
+func (s *server) bodyLimitFor(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	limit := BodyLimit
+	if isAdminPath(requestPath(string(h.RequestURI()))) {
+		if user, password, sent := basicAuth(string(h.Peek(fiber.HeaderAuthorization))); sent && credentialsMatch(user, password, s.AdminPassword) {
+			limit = AdminBodyLimit
+		}
+	}
+	return fasthttp.RequestConfig{MaxRequestBodySize: limit}
+}
+
+// requestPath is the path of a request URI as sent: "/admin/x?y" or "http://host/admin/x".
+func requestPath(uri string) string {
+	if i := strings.Index(uri, "://"); i >= 0 {
+		rest := uri[i+3:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "/"
+		}
+		uri = rest[j:]
+	}
+	path, _, _ := strings.Cut(uri, "?")
+	return path
 }
 
 type server struct {
