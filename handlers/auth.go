@@ -103,16 +103,10 @@ func (a *admin) tooManyFailures(c *fiber.Ctx, now time.Time) error {
 // about how much of the name or password matched, nor about their lengths. Both are always
 // compared. With no admin password configured nobody gets in.
 func (a *admin) validCredentials(user, password string) bool {
-	return credentialsMatch(user, password, a.AdminPassword)
-}
-
-// credentialsMatch is validCredentials for a given admin password (also used to choose a
-// request's body limit before the request is routed).
-func credentialsMatch(user, password, adminPassword string) bool {
 	gotUser, wantUser := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(adminUser))
-	gotPass, wantPass := sha256.Sum256([]byte(password)), sha256.Sum256([]byte(adminPassword))
+	gotPass, wantPass := sha256.Sum256([]byte(password)), sha256.Sum256([]byte(a.AdminPassword))
 	ok := subtle.ConstantTimeCompare(gotUser[:], wantUser[:]) & subtle.ConstantTimeCompare(gotPass[:], wantPass[:])
-	return ok == 1 && adminPassword != ""
+	return ok == 1 && a.AdminPassword != ""
 }
 
 // basicAuth decodes an "Authorization: Basic ..." header. sent is false when there is no

@@ -28,7 +28,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		case status == fiber.StatusNotFound && (fe.Message == fiber.ErrNotFound.Message || noRoute(c, fe)):
 			msg = "There is no page at this address. Check the link, or go to the home page."
 		case status == fiber.StatusRequestEntityTooLarge && isAdminPath(c.Path()):
-			msg = fmt.Sprintf("That is more than the admin accepts: a page file may hold at most %d KiB, and only a request signed in as admin may send one. Nothing was saved.", MaxPageSource>>10)
+			msg = fmt.Sprintf("That is more than the admin accepts: a page file may hold at most %d KiB. Nothing was saved.", MaxPageSource>>10)
 		case status == fiber.StatusRequestEntityTooLarge:
 			msg = "That was far more data than a signup form sends. Please send the form from the page."
 			s.countTooLarge(c)

@@ -47,14 +47,15 @@ type Deps struct {
 // its request within ReadTimeout is dropped.
 //
 // The admin and the page API take page files, up to 256 KiB (MaxPageSource). fasthttp reads
-// a body before routing, so the limit is chosen from the request's headers alone
-// (bodyLimitFor): AdminBodyLimit for an admin or API path that carries the admin's
-// credentials, BodyLimit for everything else. Nobody without the password can make the
-// server hold more than 16 KiB of a body. A page file sent as an HTML form grows with
-// percent-encoding, hence the headroom.
+// a body before routing, so each request's limit is chosen from its path alone
+// (bodyLimitFor): AdminBodyLimit for /admin and /api, BodyLimit for every other route. Not
+// from the credentials: a limit that depended on the password would answer a wrong one
+// differently (and sooner) than a right one, a way to guess it that the login lock-out would
+// not see. The editor's forms are multipart, so a page file is not inflated by
+// percent-encoding; the headroom is for the form's other fields.
 const (
 	BodyLimit      = 16 << 10
-	AdminBodyLimit = 3*MaxPageSource + 64<<10
+	AdminBodyLimit = MaxPageSource + 32<<10
 	ReadTimeout    = 10 * time.Second
 	WriteTimeout   = 10 * time.Second
 	IdleTimeout    = 60 * time.Second
@@ -88,14 +89,11 @@ func New(d Deps) *fiber.App {
 }
 
 // bodyLimitFor gives each request its body limit before fasthttp reads the body (see the
-// limits above). The credentials are compared as requireAdmin compares them; a wrong or
-// missing password only means the small limit, and requireAdmin then answers 401.
+// limits above).
 func (s *server) bodyLimitFor(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	limit := BodyLimit
 	if isAdminPath(requestPath(string(h.RequestURI()))) {
-		if user, password, sent := basicAuth(string(h.Peek(fiber.HeaderAuthorization))); sent && credentialsMatch(user, password, s.AdminPassword) {
-			limit = AdminBodyLimit
-		}
+		limit = AdminBodyLimit
 	}
 	return fasthttp.RequestConfig{MaxRequestBodySize: limit}
 }
