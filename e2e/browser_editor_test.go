@@ -63,7 +63,7 @@ func testEditorHeadlineGoesLive(t *testing.T, b *Browser) {
 	// saving would do to the test phase (no visitor yet: the phase restarts).
 	tab.WaitFor(previewText + `.includes(` + jsString(editedHeadline) + `)`)
 	tab.WaitFor(`!document.getElementById("phase-notice").hidden`)
-	if got := tab.Text("#phase-notice"); !strings.Contains(got, "has no visitors yet") || !strings.Contains(got, "the headline of variant "+pricedVariant+" changed") {
+	if got := tab.Text("#phase-notice"); !strings.Contains(got, "has no visitors yet") || !strings.Contains(got, `variant "`+pricedVariant+`" re-worded: headline`) {
 		t.Errorf("phase notice while typing: %q", got)
 	}
 	tab.Screenshot("editor")
@@ -146,7 +146,7 @@ func testEditorNewPhaseWarning(t *testing.T, b *Browser) {
 	// A weight changes the experiment: the warning appears while typing, and Save asks first.
 	retype(tab, "#v0_weight", "2")
 	tab.WaitFor(`document.getElementById("phase-notice").classList.contains("phase-new")`)
-	if got := tab.Text("#phase-notice"); !strings.Contains(got, "Saving starts a new test phase") || !strings.Contains(got, "the weight of variant no-awkward-emails changed from 1 to 2") {
+	if got := tab.Text("#phase-notice"); !strings.Contains(got, "Saving starts a new test phase") || !strings.Contains(got, `weight of "no-awkward-emails" 1 → 2`) {
 		t.Errorf("live warning: %q", got)
 	}
 	tab.ClickAndWaitForPage(`button[name=action][value=save]`)

@@ -13,6 +13,7 @@ import (
 	"github.com/litmuslabs/litmus/handlers/views"
 	"github.com/litmuslabs/litmus/internal/pagedir"
 	"github.com/litmuslabs/litmus/internal/site"
+	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
 )
 
@@ -282,6 +283,14 @@ func inputID(key string) string {
 	switch {
 	case len(parts) == 1 && (key == "title" || key == "description"):
 		return key
+	case key == "confirmation":
+		return "confirm_section"
+	case len(parts) == 2 && parts[0] == "confirmation":
+		return "confirm_" + parts[1]
+	case len(parts) == 2 && parts[0] == "questions":
+		return "q" + parts[1] + "_section"
+	case len(parts) == 3 && parts[0] == "questions":
+		return "q" + parts[1] + "_" + parts[2]
 	case len(parts) == 2 && parts[0] == "pass_bar":
 		return parts[1]
 	case len(parts) == 2 && parts[0] == "thanks":
@@ -301,13 +310,13 @@ func inputID(key string) string {
 // phaseNotice says what saving cand would do to the page's current phase, and whether to
 // ask before saving (a new phase while the current one has visitors).
 func (a *admin) phaseNotice(ctx context.Context, e *site.Entry, cand *pages.Page) (views.PhaseNotice, bool) {
-	ch := pages.ComparePhase(e.Page, cand)
+	changes := pages.DiffPages(e.Page, cand)
 	n := views.PhaseNotice{Known: true}
-	if !ch.NewPhase {
-		n.Message = fmt.Sprintf("Saving keeps test phase %d: the pitch, the weights and the pass bar are unchanged, so the numbers so far still count.", e.Phase.ID)
+	if !pages.StartsNewPhase(changes) {
+		n.Message = fmt.Sprintf("Saving keeps test phase %d: the pitch, the weights and the pass bar are unchanged, so the numbers so far still count.", e.Phase.Number)
 		return n, false
 	}
-	n.Reasons = ch.Reasons
+	n.Reasons = phaseReasons(changes)
 	var visitors int64
 	if counts, err := a.Store.Counts(ctx, e.Phase.ID); err == nil {
 		for _, vc := range counts {
@@ -315,12 +324,12 @@ func (a *admin) phaseNotice(ctx context.Context, e *site.Entry, cand *pages.Page
 		}
 	}
 	if visitors == 0 {
-		n.Message = fmt.Sprintf("Saving changes the experiment, but test phase %d has no visitors yet, so it simply restarts with the new version:", e.Phase.ID)
+		n.Message = fmt.Sprintf("Saving changes the experiment, but test phase %d has no visitors yet, so it simply restarts with the new version:", e.Phase.Number)
 		return n, false
 	}
 	n.New = true
 	n.Message = fmt.Sprintf("Saving starts a new test phase. Phase %d keeps its %s in its own results, and the new phase starts from zero, because:",
-		e.Phase.ID, plural(visitors, "visitor", "visitors"))
+		e.Phase.Number, plural(visitors, "visitor", "visitors"))
 	return n, true
 }
 
@@ -357,6 +366,35 @@ func readDraftForm(c *fiber.Ctx, base *pages.Page) (pages.Draft, map[string]stri
 		return n
 	}
 	d.MinVisitors, d.MinDays = number("min_visitors", 400), number("min_days", 7)
+	if d.Counts = c.FormValue("counts"); d.Counts == pages.CountsSignups {
+		d.Counts = "" // the default, not written
+	}
+	d.IfValidated, d.IfInvalidated = c.FormValue("if_validated"), c.FormValue("if_invalidated")
+	d.DoubleOptIn, d.Referrals = c.FormValue("double_opt_in") != "", c.FormValue("referrals") != ""
+	d.Confirmation = pages.DraftConfirmation{
+		Subject: c.FormValue("confirm_subject"), Body: c.FormValue("confirm_body"), Button: c.FormValue("confirm_button"),
+		Headline: c.FormValue("confirm_headline"), Confirmed: c.FormValue("confirm_confirmed"),
+	}
+	// The question slots: an empty one asks nothing. Questions keep their order; the form
+	// shows them again in the first slots, so a message's input id is the question's index.
+	for i := range pages.MaxQuestions {
+		f := func(name string) string { return c.FormValue(fmt.Sprintf("q%d_%s", i, name)) }
+		q := pages.DraftQuestion{Name: strings.TrimSpace(f("name")), Kind: f("kind"), Label: f("label")}
+		if pages.QuestionKind(q.Kind) != pages.QuestionText {
+			q.Options = formLines(f("options"))
+		}
+		if q.Name == "" && strings.TrimSpace(q.Label) == "" && len(q.Options) == 0 {
+			continue
+		}
+		if ml := strings.TrimSpace(f("max_length")); pages.QuestionKind(q.Kind) == pages.QuestionText && ml != "" {
+			n, err := strconv.Atoi(ml)
+			if id := fmt.Sprintf("q%d_max_length", len(d.Questions)); err != nil {
+				errs[id], raw[id] = "Write a whole number, like 200.", ml
+			}
+			q.MaxLength = n
+		}
+		d.Questions = append(d.Questions, q)
+	}
 	count := func(name string, limit int) int {
 		n, err := strconv.Atoi(c.FormValue(name))
 		if err != nil || n < 0 {
@@ -374,11 +412,7 @@ func readDraftForm(c *fiber.Ctx, base *pages.Page) (pages.Draft, map[string]stri
 	for i := range count("fields", maxFormFields) {
 		f := func(name string) string { return c.FormValue(fmt.Sprintf("f%d_%s", i, name)) }
 		df := pages.DraftField{Name: strings.TrimSpace(f("name")), Kind: f("kind"), Label: f("label"), Placeholder: f("placeholder"), Required: f("required") != ""}
-		for _, o := range strings.Split(f("options"), "\n") {
-			if o = strings.TrimSpace(o); o != "" {
-				df.Options = append(df.Options, o)
-			}
-		}
+		df.Options = formLines(f("options"))
 		switch pages.FieldKind(df.Kind) {
 		case pages.FieldText, pages.FieldTextarea, pages.FieldEmail:
 			// A field whose kind just changed to text has no length yet: the default.
@@ -391,6 +425,17 @@ func readDraftForm(c *fiber.Ctx, base *pages.Page) (pages.Draft, map[string]stri
 		d.Fields = append(d.Fields, df)
 	}
 	return d, errs, raw
+}
+
+// formLines is a textarea's non-empty lines, trimmed: a select's or a question's choices.
+func formLines(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
 }
 
 // changeDraft applies the add/duplicate/remove buttons; false for any other action.
@@ -481,7 +526,7 @@ func (a *admin) handlePreview(c *fiber.Ctx) error {
 	}
 	b, ok := prep.Previews[variant]
 	if !ok {
-		return fiber.NewError(fiber.StatusNotFound, "This page has no variant called “"+clip(variant, 40)+"”.")
+		return fiber.NewError(fiber.StatusNotFound, "This page has no variant called “"+store.Clip(variant, 40)+"”.")
 	}
 	// The page's own policy, but shown inside the admin's frame.
 	c.Set("Content-Security-Policy", strings.Replace(prep.CSP, "frame-ancestors 'none'", "frame-ancestors 'self'", 1))

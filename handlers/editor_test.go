@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -213,7 +214,7 @@ func TestEditorWarnsBeforeStartingANewPhase(t *testing.T) {
 	f.Set("v1_headline", newHeadline)
 	f.Set("action", "save")
 	resp, body := pe.adminPost("/admin/pages/chaser/edit", f)
-	if resp.StatusCode != 200 || !strings.Contains(body, "Saving starts a new test phase") || !strings.Contains(body, "the headline of variant paid-on-time changed") ||
+	if resp.StatusCode != 200 || !strings.Contains(body, "Saving starts a new test phase") || !strings.Contains(visibleText(body), `variant "paid-on-time" re-worded: headline`) ||
 		!strings.Contains(body, `value="save-new-phase"`) {
 		t.Fatalf("save that starts a phase = %d, want the warning and a confirm button:\n%s", resp.StatusCode, clipBody(visibleText(body)))
 	}
@@ -486,6 +487,65 @@ func TestFormWontDropKeysItCannotHold(t *testing.T) {
 	}
 	if pe.file("chaser.toml") != withKey {
 		t.Error("the form saved and dropped the key")
+	}
+}
+
+// TestFormEditsTheDemandSignals: a page with double opt-in, its mail's copy, share links,
+// two questions, counts = "confirmed" and a promise is edited in the form (no "use the
+// Source tab"), and the saved file keeps every one of those keys.
+func TestFormEditsTheDemandSignals(t *testing.T) {
+	pe := newPagesEnv(t)
+	src, err := os.ReadFile(filepath.Join("..", "docs", "examples", "signals.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pe.dir, "signals.toml"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := pe.pd.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := pe.site.Load().Lookup("chaser-signals").Page
+	if page := pe.adminGet("/admin/pages/chaser-signals/edit"); strings.Contains(page, "Use the Source tab for this page") {
+		t.Fatalf("the form refuses the signals page:\n%s", clipBody(visibleText(page)))
+	}
+	f := pe.editForm("chaser-signals")
+	for key, want := range map[string]string{"double_opt_in": "on", "referrals": "on", "counts": "confirmed", "q1_kind": "text", "q1_max_length": "120",
+		"q0_options": "Nothing\n$5\n$12\n$25 or more", "confirm_subject": "Confirm your place on the Chaser waitlist", "confirm_body": ""} {
+		if got := f.Get(key); got != want {
+			t.Errorf("form value %s = %q, want %q", key, got, want)
+		}
+	}
+	f.Set("q0_label", "What would you pay each month?")
+	f.Set("confirm_button", "Yes, that's me")
+	f.Set("if_validated", "build the importer")
+	f.Set("action", "save-new-phase") // the promise is part of the test's definition
+	if resp, body := pe.adminPost("/admin/pages/chaser-signals/edit", f); resp.StatusCode != 303 {
+		t.Fatalf("save = %d:\n%s", resp.StatusCode, clipBody(visibleText(body)))
+	}
+	p := pe.site.Load().Lookup("chaser-signals").Page
+	if !p.DoubleOptIn || !p.Referrals || p.PassBar.Counts != pages.CountsConfirmed || p.PassBar.IfValidated != "build the importer" ||
+		len(p.Questions) != 2 || p.Questions[0].Label != "What would you pay each month?" || p.Questions[1].MaxLength != 120 ||
+		p.Confirmation.Button != "Yes, that's me" || p.Confirmation.Subject != before.Confirmation.Subject || p.Confirmation.Body != before.Confirmation.Body {
+		t.Errorf("served after the save: %+v", p)
+	}
+
+	// A question emptied in the form is no longer asked; a mistake in one is shown next to it.
+	f = pe.editForm("chaser-signals")
+	f.Set("q1_name", "")
+	f.Set("q1_label", "")
+	f.Set("q0_name", "how much")
+	f.Set("action", "check")
+	if resp, body := pe.adminPost("/admin/pages/chaser-signals/edit", f); resp.StatusCode != 422 || !strings.Contains(body, `id="q0_name" name="q0_name" type="text" value="how much" maxlength="32" aria-describedby="q0_name-error" aria-invalid="true"`) {
+		t.Errorf("a bad question name = %d, want its message next to the field:\n%s", resp.StatusCode, clipBody(visibleText(body)))
+	}
+	f.Set("q0_name", "pay")
+	f.Set("action", "save")
+	if resp, body := pe.adminPost("/admin/pages/chaser-signals/edit", f); resp.StatusCode != 303 {
+		t.Fatalf("save = %d:\n%s", resp.StatusCode, clipBody(visibleText(body)))
+	}
+	if qs := pe.site.Load().Lookup("chaser-signals").Page.Questions; len(qs) != 1 || qs[0].Name != "pay" {
+		t.Errorf("questions after emptying the second: %+v", qs)
 	}
 }
 

@@ -24,18 +24,6 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 	return c.SendString("ok\n")
 }
 
-// handleThanks serves GET /{slug}/thanks, prepared at load time.
-func (s *server) handleThanks(c *fiber.Ctx) error {
-	e := s.Site.Load().Lookup(c.Params("slug"))
-	if e == nil {
-		return fiber.ErrNotFound
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set("Content-Security-Policy", e.Prepared.CSP) // its brand-colour style and logo
-	c.Set("X-Robots-Tag", "noindex")
-	return c.Send(e.Prepared.Thanks)
-}
-
 // robots keeps crawlers out of what is not a landing page.
 const robots = "User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/thanks\n"
 

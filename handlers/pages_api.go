@@ -52,6 +52,7 @@ type SavedPage struct {
 
 // PhaseAnswer says what a save did to the page's test phase.
 type PhaseAnswer struct {
+	Number    int      `json:"number"` // the page's phase number, as in /phases/{n}
 	ID        int64    `json:"id"`
 	New       bool     `json:"new"`                 // the save started a new phase
 	Reasons   []string `json:"reasons,omitempty"`   // why the definition changed
@@ -143,16 +144,26 @@ func (a *admin) savePage(ctx context.Context, before *site.Entry, s pagedir.Save
 func (a *admin) phaseAfter(before *site.Entry, p *pages.Page) PhaseAnswer {
 	ans := PhaseAnswer{}
 	if now := a.Site.Load().Lookup(p.Slug); now != nil {
-		ans.ID = now.Phase.ID
+		ans.Number, ans.ID = now.Phase.Number, now.Phase.ID
 		ans.New = before == nil || now.Phase.ID != before.Phase.ID
 		ans.Restarted = before != nil && !ans.New && now.Phase.Hash != before.Phase.Hash
 	}
 	if before != nil {
-		if ch := pages.ComparePhase(before.Page, p); ch.NewPhase {
-			ans.Reasons = ch.Reasons
-		}
+		ans.Reasons = phaseReasons(pages.DiffPages(before.Page, p))
 	}
 	return ans
+}
+
+// phaseReasons is why changes start a new test phase: the sentences of those that do
+// (pages.StartsNewPhase), none when they leave the test running.
+func phaseReasons(changes []pages.Change) []string {
+	var why []string
+	for _, c := range changes {
+		if c.NewPhase {
+			why = append(why, c.Text)
+		}
+	}
+	return why
 }
 
 // saveError turns a failed save into its answer.
@@ -232,7 +243,7 @@ func (a *admin) createPage(ctx context.Context, req NewPage, author string) (pag
 	if req.From != "" {
 		from := a.Site.Load().Lookup(req.From)
 		if from == nil {
-			return pagedir.Saved{}, fiber.NewError(fiber.StatusNotFound, "No page called “"+clip(req.From, 40)+"” is being served to copy.")
+			return pagedir.Saved{}, fiber.NewError(fiber.StatusNotFound, "No page called “"+store.Clip(req.From, 40)+"” is being served to copy.")
 		}
 		data, err := a.pageText(from)
 		if err != nil {
@@ -355,7 +366,7 @@ func (a *admin) handlePageVersions(c *fiber.Ctx) error {
 		return err
 	}
 	if len(vs) == 0 && a.Site.Load().Lookup(slug) == nil {
-		return fiber.NewError(fiber.StatusNotFound, "No page called “"+clip(slug, 40)+"” has any history.")
+		return fiber.NewError(fiber.StatusNotFound, "No page called “"+store.Clip(slug, 40)+"” has any history.")
 	}
 	out := make([]VersionInfo, len(vs))
 	for i, v := range vs {

@@ -41,7 +41,7 @@ func newPagesEnv(t *testing.T) *pagesEnv {
 				if err != nil {
 					return err
 				}
-				d.Site.Store(s)
+				d.Site.Swap(s)
 				return nil
 			},
 			Versions: d.Store,

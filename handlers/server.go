@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/litmuslabs/litmus/internal/formtoken"
+	"github.com/litmuslabs/litmus/internal/linktoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
 	"github.com/litmuslabs/litmus/internal/pagedir"
 	"github.com/litmuslabs/litmus/internal/ratelimit"
@@ -39,6 +40,17 @@ type Deps struct {
 	Reload func() error
 	// Pages is the page directory the editor and the page API save into; nil turns them off.
 	Pages *pagedir.Dir
+	// Links signs thank-you and confirmation links; nil means one keyed by Store.Secret().
+	Links *linktoken.Signer
+	// BaseURL is the site's public address for share and confirmation links
+	// (LITMUS_BASE_URL); empty means the address each request came to.
+	BaseURL string
+	// MailQueued, if set, is called after a signup queued a confirmation mail, to wake the
+	// mail worker (it also polls, so a missed call only delays the mail).
+	MailQueued func()
+	// LoadPages reads and validates the page files without serving them, for the admin's
+	// "check what a reload would do"; nil when reloading is not possible.
+	LoadPages func() ([]*pages.Page, error)
 }
 
 // Limits of the public HTTP server. A signup form is well under 4 KiB; the body limit leaves
@@ -69,7 +81,10 @@ func New(d Deps) *fiber.App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit)}
+	if d.Links == nil {
+		d.Links = linktoken.NewSigner(d.Store.Secret())
+	}
+	s := &server{Deps: d, limits: ratelimit.New(d.SignupLimit, d.GlobalLimit), errorCSP: []byte(d.Theme.ErrorCSP())}
 	app := fiber.New(fiber.Config{
 		// Strings from c.Params / c.FormValue point into fasthttp's reused buffers; Immutable
 		// copies them, so nothing taken from a request can change under us later.
@@ -114,5 +129,6 @@ func requestPath(uri string) string {
 
 type server struct {
 	Deps
-	limits *ratelimit.Limiter
+	limits   *ratelimit.Limiter
+	errorCSP []byte // Theme.ErrorCSP(), the strictest policy, set on every response first
 }

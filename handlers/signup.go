@@ -77,10 +77,14 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 
 	ctx, cancel := context.WithTimeout(c.UserContext(), signupTimeout)
 	defer cancel()
-	res, err := s.Store.InsertSignup(ctx, store.Signup{
+	su := store.Signup{
 		PhaseID: tok.Phase, Page: page, Email: form.Email, VisitorID: tok.Visitor,
 		Variant: tok.Variant, Fields: form.Fields, At: now,
-	})
+	}
+	if e.Page.DoubleOptIn {
+		su.ConfirmLinkBase = s.origin(c) // the confirmation mail is queued in the same transaction
+	}
+	res, err := s.Store.InsertSignup(ctx, su)
 	if err != nil {
 		reject("unavailable")
 		s.Logger.Error("signup not stored", "page", page, "err", err)
@@ -90,13 +94,23 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		// The same answer as a first signup: saying "already signed up" would let anyone
 		// test which addresses are on the list.
 		reject("duplicate")
+		return s.success(c, e, 0)
 	}
-	return s.success(c, e)
+	if su.ConfirmLinkBase != "" && s.MailQueued != nil {
+		s.MailQueued()
+	}
+	if res.Repeat {
+		// Counted in this phase, but the contact is the one stored before: like a
+		// duplicate, its share link and answers are not handed to whoever typed the address.
+		return s.success(c, e, 0)
+	}
+	return s.success(c, e, res.ID)
 }
 
-// success answers a stored (or duplicate) signup.
-func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
-	thanks := "/" + e.Page.Slug + "/thanks"
+// success answers a stored (or duplicate) signup: id is the new signup's, 0 for anything
+// else (see thanksPath).
+func (s *server) success(c *fiber.Ctx, e *site.Entry, id int64) error {
+	thanks := s.thanksPath(e, id)
 	if wantsJSON(c) {
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "redirect": thanks})
 	}
@@ -104,7 +118,7 @@ func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
 }
 
 // fakeSuccess answers a trapped bot exactly like a person, so it learns nothing.
-func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e) }
+func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e, 0) }
 
 // formAgain shows the form again with the errors and the visitor's input (status 422, or
 // 503 when the database could not take the signup).

@@ -28,7 +28,31 @@ type Draft struct {
 	ThanksShare                   string
 	Target                        string // "5%"
 	MinVisitors, MinDays          int
+	Counts                        string // "" (every signup) or CountsConfirmed
+	IfValidated, IfInvalidated    string // the promises; "" when not written
+
+	// The demand signals: a confirmation mail, share links, questions after the signup.
+	DoubleOptIn, Referrals bool
+	Confirmation           DraftConfirmation
+	Questions              []DraftQuestion
 }
+
+// DraftConfirmation is [confirmation], the copy of the confirmation mail and pages. An
+// empty value is the default, so it is not written and a default that follows the title
+// keeps following it.
+type DraftConfirmation struct {
+	Subject, Body, Button, Headline, Confirmed string
+}
+
+// DraftQuestion is one question on the thank-you page in a Draft.
+type DraftQuestion struct {
+	Name, Kind, Label string
+	Options           []string // choice only
+	MaxLength         int      // text only
+}
+
+// MaxQuestions is how many questions a page may ask after the signup.
+const MaxQuestions = maxQuestions
 
 // DraftVariant is one variant in a Draft.
 type DraftVariant struct {
@@ -51,6 +75,26 @@ func DraftOf(p *Page) Draft {
 		SocialImage: p.SocialImage, BrandColor: p.BrandColor, Logo: p.Logo, Default: p.Default,
 		ThanksHeadline: p.Thanks.Headline, ThanksBody: p.Thanks.Body, ThanksShare: p.Thanks.ShareText,
 		Target: FormatPercent(p.PassBar.TargetRate), MinVisitors: p.PassBar.MinVisitors, MinDays: p.PassBar.MinDays,
+		Counts: p.PassBar.Counts, IfValidated: p.PassBar.IfValidated, IfInvalidated: p.PassBar.IfInvalidated,
+		DoubleOptIn: p.DoubleOptIn, Referrals: p.Referrals,
+	}
+	if p.DoubleOptIn { // [confirmation] is only read with double_opt_in
+		unlessDefault := func(value, def string) string {
+			if value == def {
+				return ""
+			}
+			return value
+		}
+		c := p.Confirmation
+		d.Confirmation = DraftConfirmation{
+			Subject: unlessDefault(c.Subject, DefaultConfirmSubject), Body: unlessDefault(c.Body, fmt.Sprintf(DefaultConfirmBody, p.Title)),
+			Button: unlessDefault(c.Button, DefaultConfirmButton), Headline: unlessDefault(c.Headline, DefaultConfirmHeadline),
+			Confirmed: unlessDefault(c.Confirmed, DefaultConfirmConfirmed),
+		}
+	}
+	for _, q := range p.Questions {
+		d.Questions = append(d.Questions, DraftQuestion{Name: q.Name, Kind: string(q.Kind), Label: q.Label,
+			Options: append([]string(nil), q.Options...), MaxLength: q.MaxLength})
 	}
 	for _, v := range p.Variants {
 		d.Variants = append(d.Variants, DraftVariant{ID: v.ID, Headline: v.Headline, Subheadline: v.Subheadline, Body: v.Body, CTA: v.CTA, Price: v.Price, Weight: v.Weight})
@@ -73,9 +117,10 @@ func FormatPercent(rate float64) string {
 }
 
 // Encode writes the draft as a page file. lines maps each value's form name
-// ("title", "variants.1.headline", "fields.0.label", "thanks.body", "pass_bar.target") and
-// each section ("variants.1", "fields.0", "thanks", "pass_bar") to its line, so a problem
-// the loader reports on a line can be shown next to the form field it concerns.
+// ("title", "variants.1.headline", "fields.0.label", "thanks.body", "pass_bar.target",
+// "questions.0.label", "confirmation.subject") and each section ("variants.1", "fields.0",
+// "thanks", "pass_bar", "questions.0", "confirmation") to its line, so a problem the loader
+// reports on a line can be shown next to the form field it concerns.
 func (d Draft) Encode() (text []byte, lines map[string]int) {
 	e := &draftEncoder{lines: map[string]int{}, line: 1}
 	e.comment("Page file written by the editor in the Litmus admin; docs/page-files.md describes every key.")
@@ -88,10 +133,19 @@ func (d Draft) Encode() (text []byte, lines map[string]int) {
 	if d.Default {
 		e.raw("", "default", "true")
 	}
+	if d.DoubleOptIn {
+		e.raw("", "double_opt_in", "true")
+	}
+	if d.Referrals {
+		e.raw("", "referrals", "true")
+	}
 	e.section("pass_bar", "[pass_bar]")
 	e.str("pass_bar.", "target", d.Target)
 	e.raw("pass_bar.", "min_visitors", strconv.Itoa(d.MinVisitors))
 	e.raw("pass_bar.", "min_days", strconv.Itoa(d.MinDays))
+	e.optional("pass_bar.", "counts", d.Counts)
+	e.optional("pass_bar.", "if_validated", d.IfValidated)
+	e.optional("pass_bar.", "if_invalidated", d.IfInvalidated)
 	for i, v := range d.Variants {
 		p := fmt.Sprintf("variants.%d", i)
 		e.section(p, "[[variants]]")
@@ -112,11 +166,7 @@ func (d Draft) Encode() (text []byte, lines map[string]int) {
 		e.optional(p+".", "placeholder", f.Placeholder)
 		e.raw(p+".", "required", strconv.FormatBool(f.Required))
 		if FieldKind(f.Kind) == FieldSelect {
-			quoted := make([]string, len(f.Options))
-			for j, o := range f.Options {
-				quoted[j] = quoteTOML(o)
-			}
-			e.raw(p+".", "options", "["+strings.Join(quoted, ", ")+"]")
+			e.list(p+".", "options", f.Options)
 		}
 		switch FieldKind(f.Kind) {
 		case FieldEmail, FieldText, FieldTextarea:
@@ -129,6 +179,33 @@ func (d Draft) Encode() (text []byte, lines map[string]int) {
 	e.str("thanks.", "headline", d.ThanksHeadline)
 	e.multiline("thanks.", "body", d.ThanksBody)
 	e.optional("thanks.", "share_text", d.ThanksShare)
+	for i, q := range d.Questions {
+		p := fmt.Sprintf("questions.%d", i)
+		e.section(p, "[[questions]]")
+		e.str(p+".", "name", q.Name)
+		e.str(p+".", "kind", q.Kind)
+		e.str(p+".", "label", q.Label)
+		switch QuestionKind(q.Kind) {
+		case QuestionChoice:
+			e.list(p+".", "options", q.Options)
+		case QuestionText:
+			if q.MaxLength > 0 {
+				e.raw(p+".", "max_length", strconv.Itoa(q.MaxLength))
+			}
+		}
+	}
+	if c := d.Confirmation; c != (DraftConfirmation{}) {
+		e.section("confirmation", "[confirmation]")
+		e.optional("confirmation.", "subject", c.Subject)
+		if c.Body != "" {
+			e.multiline("confirmation.", "body", c.Body)
+		}
+		e.optional("confirmation.", "button", c.Button)
+		e.optional("confirmation.", "headline", c.Headline)
+		if c.Confirmed != "" {
+			e.multiline("confirmation.", "confirmed", c.Confirmed)
+		}
+	}
 	return []byte(e.b.String()), e.lines
 }
 
@@ -157,6 +234,15 @@ func (e *draftEncoder) raw(prefix, key, value string) {
 }
 
 func (e *draftEncoder) str(prefix, key, value string) { e.raw(prefix, key, quoteTOML(value)) }
+
+// list writes a TOML array of strings.
+func (e *draftEncoder) list(prefix, key string, values []string) {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = quoteTOML(v)
+	}
+	e.raw(prefix, key, "["+strings.Join(quoted, ", ")+"]")
+}
 
 func (e *draftEncoder) optional(prefix, key, value string) {
 	if value != "" {
@@ -224,15 +310,18 @@ func escapeRune(r rune) string {
 // know (added to the format after the form was written, or by a newer Litmus); saving such
 // a page from the form would silently drop them, so the editor refuses (DraftMisses).
 var draftKeys = map[string][]string{
-	"":         {"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar"},
-	"variants": {"id", "weight", "headline", "subheadline", "body", "cta", "price"},
-	"fields":   {"name", "kind", "label", "placeholder", "required", "options", "max_length"},
-	"thanks":   {"headline", "body", "share_text"},
-	"pass_bar": {"target", "min_visitors", "min_days"},
+	"": {"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar",
+		"double_opt_in", "referrals", "questions", "confirmation"},
+	"variants":     {"id", "weight", "headline", "subheadline", "body", "cta", "price"},
+	"fields":       {"name", "kind", "label", "placeholder", "required", "options", "max_length"},
+	"thanks":       {"headline", "body", "share_text"},
+	"pass_bar":     {"target", "min_visitors", "min_days", "counts", "if_validated", "if_invalidated"},
+	"questions":    questionKeys,
+	"confirmation": confirmationKeys,
 }
 
 // DraftMisses lists the keys of a page file's text that a Draft cannot hold ("lang",
-// "[[questions]]", "variants.image"), so the form editor can say to use the Source tab
+// "[[webhooks]]", "variants.image"), so the form editor can say to use the Source tab
 // instead of dropping them. Text that is not valid TOML misses nothing (the loader says why).
 func DraftMisses(src []byte) []string {
 	var values map[string]any

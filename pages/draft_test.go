@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -118,7 +119,76 @@ func TestDraftMissesKeysTheFormCannotHold(t *testing.T) {
 		}
 	}
 	src := "slug = \"x\"\nlang = \"de\"\n[[variants]]\nid = \"a\"\nimage = \"/static/a.png\"\n[[questions]]\ntext = \"Why?\"\n"
-	if got := strings.Join(DraftMisses([]byte(src)), ","); got != "lang,questions,variants.image" {
+	if got := strings.Join(DraftMisses([]byte(src)), ","); got != "lang,questions.text,variants.image" {
 		t.Errorf("DraftMisses = %s", got)
 	}
+	signals, err := os.ReadFile(signalsExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DraftMisses(signals); len(got) != 0 {
+		t.Errorf("%s: the form misses %v", signalsExample, got)
+	}
+}
+
+// signalsExample uses every key of the demand signals (double_opt_in, referrals, counts,
+// [confirmation], [[questions]]).
+const signalsExample = "../docs/examples/signals.toml"
+
+// TestDraftHoldsTheDemandSignalsAndPromises: a page with double opt-in, a confirmation
+// copy, share links, both kinds of question, counts = "confirmed" and the promises goes
+// through the form unchanged; a default confirmation text is not written, so it keeps
+// following the title.
+func TestDraftHoldsTheDemandSignalsAndPromises(t *testing.T) {
+	src, err := os.ReadFile(signalsExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "min_days = 7\n", "min_days = 7\nif_validated = \"build it\"\nif_invalidated = \"try agencies\"\n", 1)
+	text = strings.Replace(text, "[confirmation]\n", "[confirmation]\nconfirmed = \"\"\"\nYou're in.\n\nWe'll **write** soon.\"\"\"\n", 1)
+	ps, err := LoadSources(map[string][]byte{"signals.toml": []byte(text)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	if p.PassBar.IfValidated != "build it" || p.PassBar.Counts != CountsConfirmed || len(p.Questions) != 2 || !p.Referrals || !strings.Contains(p.Confirmation.Confirmed, "**write**") {
+		t.Fatalf("the test page did not load as meant: %+v", p)
+	}
+	d := DraftOf(p)
+	if d.Confirmation.Body != "" || d.Confirmation.Subject == "" {
+		t.Errorf("confirmation in the draft: %+v (the default body is left out, the written subject kept)", d.Confirmation)
+	}
+	got, _, err := loadDraft(t, d)
+	if err != nil {
+		t.Fatalf("the encoded draft does not load: %v", err)
+	}
+	got.File = p.File
+	if !reflect.DeepEqual(got, p) {
+		t.Errorf("round trip changed the page:\n got %+v\nwant %+v", got, p)
+	}
+	if h1, _ := got.Definition(); h1 != mustHash(p) {
+		t.Error("definition hash changed")
+	}
+	d.Title = "Chaser, renamed"
+	renamed, _, err := loadDraft(t, d)
+	if err != nil || !strings.Contains(renamed.Confirmation.Body, "Chaser, renamed") {
+		t.Errorf("the default confirmation body does not follow the new title: %v %q", err, renamed.Confirmation.Body)
+	}
+
+	// Mistakes in the new keys are on the lines of their form fields.
+	d = DraftOf(p)
+	d.Questions[1].MaxLength = 5000
+	d.DoubleOptIn = false
+	_, lines, err := loadDraft(t, d)
+	errs, _ := err.(Errors)
+	for key, msg := range map[string]string{"questions.1.max_length": "max_length", "pass_bar.counts": "double_opt_in"} {
+		if !slices.ContainsFunc(errs, func(e Error) bool { return e.Line == lines[key] && strings.Contains(e.Msg, msg) }) {
+			t.Errorf("no %q on line %d (%s): %v", msg, lines[key], key, errs)
+		}
+	}
+}
+
+func mustHash(p *Page) string {
+	h, _ := p.Definition()
+	return h
 }

@@ -25,6 +25,7 @@ const (
 	maxBodyLen               = 20000 // Markdown; a long sales letter fits
 	maxCTALen                = 60    // button text
 	maxPriceLen              = 60    // "$12 / month, billed yearly"
+	maxCommitmentLen         = 200   // if_validated / if_invalidated: one sentence each
 
 	maxFields         = 20 // including the email field
 	maxFieldNameLen   = 32

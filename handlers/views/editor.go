@@ -1,6 +1,8 @@
 package views
 
 import (
+	"slices"
+
 	"github.com/litmuslabs/litmus/internal/pagedir"
 	"github.com/litmuslabs/litmus/pages"
 )
@@ -36,6 +38,16 @@ type Editor struct {
 	Saved        string // "saved" notice after a save
 	Kinds        []string
 	PreviewURL   string // the iframe's first page: the served preview of the control
+}
+
+// QuestionSlots is the draft's questions, then an empty one for each more the page may ask
+// (pages.MaxQuestions): the form's question slots.
+func (e Editor) QuestionSlots() []pages.DraftQuestion {
+	qs := slices.Clone(e.Draft.Questions)
+	for len(qs) < pages.MaxQuestions {
+		qs = append(qs, pages.DraftQuestion{Kind: string(pages.QuestionChoice)})
+	}
+	return qs
 }
 
 // PhaseNotice says what saving would do to the page's test phase.

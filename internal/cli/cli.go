@@ -1,4 +1,4 @@
-// Package cli holds Litmus's subcommands (serve, check, results, export, forget, backup,
+// Package cli holds Litmus's subcommands (serve, check, results, export, note, forget, backup,
 // restore, version): flag parsing, wiring the packages together, and what each prints. The
 // root main.go only calls Run, so every command can be run in-process by tests.
 package cli
@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // Build names the binary: the version main.go carries (or -ldflags sets) and the commit.
@@ -30,9 +32,19 @@ func ExitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	default:
-		fmt.Fprintln(stderr, "litmus:", err)
+		fmt.Fprintln(stderr, "litmus:", say(err))
 		return 1
 	}
+}
+
+// say is what a person reads about err: its problem.Message when it has one (no package
+// prefixes, no internal chain), else the error whole (the commands' own errors are written
+// for people).
+func say(err error) string {
+	if m := problem.Message(err); m != "" {
+		return m
+	}
+	return err.Error()
 }
 
 // errUsage marks a mistake in the command line, already explained on stderr (exit code 2).
@@ -52,6 +64,7 @@ func commands(b Build) []command {
 		{"check", "validate page files and report every problem with file and line", runCheck},
 		{"results", "print each page's numbers and verdict (the admin's, without the server)", runResults},
 		{"export", "write a page's signups as CSV or JSON lines to standard output", runExport},
+		{"note", "write what a test phase taught you and what you will do next", runNote},
 		{"forget", "erase every signup of an email address (an erasure request)", runForget},
 		{"backup", "copy the database to a file while the server runs", runBackup},
 		{"restore", "put a backup back in place of the database (server stopped)", runRestore},

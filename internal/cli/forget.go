@@ -14,6 +14,7 @@ import (
 // page (an erasure request), as the admin's "Forget a person" form does.
 func runForget(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("forget", " EMAIL", "Erase every signup of EMAIL, on every page, and print how many were erased.\n"+
+		"Their answers to thank-you questions, share codes and unsent confirmation mails go too.\n"+
 		"The totals in the results keep counting them: they hold no personal data.\n"+
 		"Backups made earlier still hold the address; delete or re-make them too.", stderr)
 	cfg, err := config.Register(fs, config.ScopeDB, getenv)

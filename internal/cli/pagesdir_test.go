@@ -8,50 +8,23 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
-
-// startServe runs `litmus serve` with env until the test ends and returns its public origin.
-// stop ends it (also at cleanup).
-func startServe(t *testing.T, env map[string]string) (origin string, out *syncBuffer, stop func()) {
-	t.Helper()
-	env["LITMUS_ADDR"], env["LITMUS_METRICS_ADDR"] = "127.0.0.1:0", "127.0.0.1:0"
-	ctx, cancel := context.WithCancel(context.Background())
-	out = &syncBuffer{}
-	var logs syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, envFunc(env), out, &logs) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
-			return "http://127.0.0.1:" + m[1], out, stop
-		}
-	}
-	t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
-	return "", nil, nil
-}
 
 // TestFirstStartMakesEditablePagesBesideTheDatabase is the new user's path: no
 // LITMUS_PAGES, so serve creates data/pages from the examples, and a save through the API
 // is on disk and served at once, and still there after a restart.
 func TestFirstStartMakesEditablePagesBesideTheDatabase(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
-	env := map[string]string{"LITMUS_DB": filepath.Join(data, "litmus.db"), "LITMUS_ADMIN_PASSWORD": "a long test password"}
-	origin, out, stop := startServe(t, env)
+	env := map[string]string{
+		"LITMUS_DB": filepath.Join(data, "litmus.db"), "LITMUS_ADMIN_PASSWORD": "a long test password",
+		"LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0",
+	}
+	srv := startServe(t, env)
+	origin := srv.pub
 	dir := filepath.Join(data, "pages")
-	if !strings.Contains(out.String(), "Created "+dir+" with the example pages") {
-		t.Errorf("no word about the created folder:\n%s", out.String())
+	if !strings.Contains(srv.out.String(), "Created "+dir+" with the example pages") {
+		t.Errorf("no word about the created folder:\n%s", srv.out.String())
 	}
 	text, err := os.ReadFile(filepath.Join(dir, "chaser.toml"))
 	if err != nil {
@@ -88,10 +61,13 @@ func TestFirstStartMakesEditablePagesBesideTheDatabase(t *testing.T) {
 	}
 
 	// A restart keeps the edited folder as it is.
-	stop()
+	if err := srv.stop(t); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
 	t.Run("restart", func(t *testing.T) {
-		origin, out, _ := startServe(t, map[string]string{"LITMUS_DB": env["LITMUS_DB"], "LITMUS_ADMIN_PASSWORD": "a long test password"})
-		if strings.Contains(out.String(), "Created ") {
+		srv := startServe(t, env)
+		origin := srv.pub
+		if strings.Contains(srv.out.String(), "Created ") {
 			t.Error("the folder was seeded again")
 		}
 		req, _ := http.NewRequest("GET", origin+"/chaser?variant=paid-on-time", nil)
@@ -162,5 +138,37 @@ func TestCommandsUseThePagesBesideTheDatabase(t *testing.T) {
 	env := envFunc(map[string]string{"LITMUS_DB": filepath.Join(data, "litmus.db")})
 	if err := run(context.Background(), []string{"check"}, env, &out, &errOut); err != nil || !strings.Contains(out.String(), "ok  /made-in-the-editor") {
 		t.Errorf("check with the folder beside the database = %v:\n%s", err, out.String())
+	}
+}
+
+// TestSaveRefusesDoubleOptInWithoutMail: a save that turns on double_opt_in on a server with
+// no mail server is refused like a mistake in the file (422, on that file), as serve refuses
+// such a page at start and on a reload; the file and the page stay as they were.
+func TestSaveRefusesDoubleOptInWithoutMail(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	srv := startServe(t, map[string]string{
+		"LITMUS_DB": filepath.Join(data, "litmus.db"), "LITMUS_ADMIN_PASSWORD": "a long test password",
+		"LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0",
+	})
+	file := filepath.Join(data, "pages", "chaser.toml")
+	before, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(before), "\ndefault = true\n", "\ndefault = true\ndouble_opt_in = true\n", 1)
+	req, _ := http.NewRequest("PUT", srv.pub+"/api/v1/pages/chaser/source", strings.NewReader(edited))
+	req.SetBasicAuth("admin", "a long test password")
+	req.Header.Set("If-Match", "*")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 422 || !strings.Contains(string(body), "LITMUS_SMTP_URL") || !strings.Contains(string(body), `"file":"chaser.toml"`) {
+		t.Errorf("PUT with double_opt_in and no mail server = %d %s, want 422 naming LITMUS_SMTP_URL", resp.StatusCode, body)
+	}
+	if after, _ := os.ReadFile(file); string(after) != string(before) {
+		t.Error("the file changed")
 	}
 }

@@ -56,6 +56,7 @@ type Dir struct {
 
 	fsys     fs.FS
 	apply    func([]*pages.Page) error
+	extra    func([]*pages.Page) error
 	versions Versions
 	logger   *slog.Logger
 
@@ -67,7 +68,11 @@ type Dir struct {
 type Options struct {
 	// Apply serves a freshly loaded, valid set of pages (builds the site, swaps it in). An
 	// error leaves the previous pages served.
-	Apply    func([]*pages.Page) error
+	Apply func([]*pages.Page) error
+	// Check, if set, is what the server asks of a valid set of pages beyond `litmus check`'s
+	// rules (a page with double_opt_in needs a mail server); a save it refuses is a problem
+	// in the saved file, like the loader's.
+	Check    func([]*pages.Page) error
 	Versions Versions // nil: no history kept
 	Logger   *slog.Logger
 }
@@ -78,7 +83,7 @@ func Open(dir string, o Options) *Dir {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	d := &Dir{Path: dir, apply: o.Apply, versions: o.Versions, logger: o.Logger, pending: map[string]store.PageVersion{}}
+	d := &Dir{Path: dir, apply: o.Apply, extra: o.Check, versions: o.Versions, logger: o.Logger, pending: map[string]store.PageVersion{}}
 	if dir == "" {
 		d.fsys = pages.Examples()
 		d.ReadOnly = "Litmus is serving the example pages built into the program, which can't be changed. " +
@@ -201,7 +206,18 @@ func (d *Dir) Check(file string, data []byte) ([]*pages.Page, error) {
 		return nil, err
 	}
 	files[file] = data
-	return pages.LoadSources(files)
+	ps, err := pages.LoadSources(files)
+	if err != nil || d.extra == nil {
+		return ps, err
+	}
+	if err := d.extra(ps); err != nil {
+		var perrs pages.Errors
+		if !errors.As(err, &perrs) {
+			err = pages.Errors{{File: file, Msg: err.Error()}}
+		}
+		return nil, err
+	}
+	return ps, nil
 }
 
 // Reload reads the page files, serves them if they are all valid, and records each file

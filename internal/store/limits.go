@@ -2,10 +2,11 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // ErrClosed is returned by writes after Close: the server is shutting down.
@@ -14,6 +15,10 @@ var ErrClosed = errors.New("store: closed (the server is shutting down)")
 // ErrInvalid marks input the store refuses to keep. Callers validate first and show their own
 // message; this is the last line, so nothing unbounded reaches the file.
 var ErrInvalid = errors.New("invalid input")
+
+// ErrNotFound marks a request for something the database does not hold (a phase number
+// the page never had).
+var ErrNotFound = errors.New("not found")
 
 // Bounds on what is stored. Values from visitors that are merely long (referrer, UTM tags,
 // user agents) are cut to size; identifiers that are too long are refused.
@@ -31,8 +36,9 @@ const (
 	defaultList     = 50       // rows when the caller asks for 0
 )
 
+// invalid is an ErrInvalid whose message says, for people, what was wrong.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("store: %w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return problem.Wrap(ErrInvalid, format, args...)
 }
 
 // checkID refuses an empty or oversized identifier; what names the field in the message.
@@ -48,8 +54,10 @@ func checkID(what, s string) error {
 	return nil
 }
 
-// clip returns s as valid UTF-8, cut at a character boundary to at most n bytes.
-func clip(s string, n int) string {
+// Clip returns s as valid UTF-8 (bad bytes become U+FFFD), cut at a character boundary to
+// at most n bytes. It is the one way Litmus bounds free text: what the store keeps (user
+// agents, sources, names in messages) and what the handlers echo or pass on.
+func Clip(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s

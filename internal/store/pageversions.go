@@ -41,7 +41,7 @@ func (s *Store) RecordPageVersion(ctx context.Context, v PageVersion) (recorded 
 		return false, invalid("the page file of %s is %d bytes; at most %d are kept", v.Page, len(v.Source), maxVersionSource)
 	}
 	v.Hash = SourceHash([]byte(v.Source))
-	v.Author, v.Note = clip(v.Author, 200), clip(v.Note, 500)
+	v.Author, v.Note = Clip(v.Author, 200), Clip(v.Note, 500)
 	now := orNow(v.CreatedAt).UnixMilli()
 	return submit(ctx, s, "record page version", func(b *batch) (bool, error) {
 		var latest string

@@ -44,6 +44,9 @@ type Options struct {
 	Hooks Hooks
 	// Logger receives failed commits and dropped writes; nil discards them.
 	Logger *slog.Logger
+	// Now is the clock phases and notes are stamped with (nil: time.Now), so a test that
+	// moves the handlers' clock can keep phase dates on the same clock.
+	Now func() time.Time
 }
 
 // Hooks let the metrics package count what was stored without the store importing it. Each
@@ -75,6 +78,7 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+	now       func() time.Time
 }
 
 // Open opens (creating if needed) the database file at path and its parent directory,
@@ -89,7 +93,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: abs, drops: &dropCounter{log: opts.Logger}}
+	s := &Store{path: abs, drops: &dropCounter{log: opts.Logger}, now: opts.Now}
 	if err := s.open(context.Background()); err != nil {
 		s.closeDBs()
 		if hasCode(err, sqlite3.ErrNotADB) {
@@ -125,6 +129,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	return o, nil
 }
