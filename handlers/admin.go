@@ -28,7 +28,11 @@ func (a *admin) handleAdminIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "index.html", views.Index{Layout: a.layout("Your pages"), Pages: summaries})
+	v := views.Index{Layout: a.layout("Your pages"), Pages: summaries, ReadOnly: "Page editing isn't available on this server."}
+	if a.Pages != nil {
+		v.ReadOnly = a.Pages.ReadOnly
+	}
+	return a.render(c, fiber.StatusOK, "index.html", v)
 }
 
 // summaries lists every page being served, the default page first.

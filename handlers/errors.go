@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 // handleError is the one place errors become HTTP answers (Fiber's default would send
@@ -13,12 +15,20 @@ import (
 func (s *server) handleError(c *fiber.Ctx, err error) error {
 	status := fiber.StatusInternalServerError
 	msg := "Something went wrong on our side. Please try again in a moment."
+	var pe *problemsError
+	if errors.As(err, &pe) { // page-file problems: 422 with every problem by line
+		c.Response().ResetBody()
+		s.setSecurityHeaders(c)
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(pe.list)
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		status = fe.Code
 		switch {
 		case status == fiber.StatusNotFound && (fe.Message == fiber.ErrNotFound.Message || noRoute(c, fe)):
 			msg = "There is no page at this address. Check the link, or go to the home page."
+		case status == fiber.StatusRequestEntityTooLarge && isAdminPath(c.Path()):
+			msg = fmt.Sprintf("That is more than the admin accepts: a page file may hold at most %d KiB. Nothing was saved.", MaxPageSource>>10)
 		case status == fiber.StatusRequestEntityTooLarge:
 			msg = "That was far more data than a signup form sends. Please send the form from the page."
 			s.countTooLarge(c)
@@ -28,6 +38,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 			msg = "The request headers were too large."
 		case status >= 500:
 			s.Logger.Error("request failed", "route", c.Route().Name, "status", status, "err", err)
+			if isAdminPath(c.Path()) && fe.Message != utils.StatusMessage(status) && fe.Message != "" {
+				msg = fe.Message // written for the founder by the admin handler, e.g. "nothing changed"
+			}
 		case beforeRouting(c):
 			// fasthttp could not read the request; its message quotes the raw bytes, which
 			// are not for the visitor to read back.
@@ -63,6 +76,11 @@ func (s *server) countTooLarge(c *fiber.Ctx) {
 	if e := s.Site.Load().Lookup(slug); e != nil {
 		s.Metrics.SignupsRejected.WithLabelValues(e.Page.Slug, "too_large").Inc()
 	}
+}
+
+// isAdminPath reports the admin and API paths, which take larger bodies (page files).
+func isAdminPath(p string) bool {
+	return p == "/admin" || strings.HasPrefix(p, "/admin/") || strings.HasPrefix(p, "/api/")
 }
 
 func isAPI(c *fiber.Ctx) bool {

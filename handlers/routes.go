@@ -32,6 +32,26 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/api/v1/pages", a.requireAdmin, a.handleAPIPages).Name("api")
 	app.Get("/api/v1/pages/:slug/results", a.requireAdmin, a.handleAPIResults).Name("api")
 
+	// Issue 16, editing pages in the browser: the page API (pages_api.go) and the editor
+	// in the admin (editor.go). Writes go through internal/pagedir.
+	app.Get("/api/v1/pages/:slug/source", a.requireAdmin, a.handlePageSource).Name("api")
+	app.Put("/api/v1/pages/:slug/source", a.requireAdmin, a.handlePutPageSource).Name("api")
+	app.Post("/api/v1/pages", a.requireAdmin, a.handleCreatePage).Name("api")
+	app.Delete("/api/v1/pages/:slug", a.requireAdmin, a.handleArchivePage).Name("api")
+	app.Get("/api/v1/pages/:slug/versions", a.requireAdmin, a.handlePageVersions).Name("api")
+	app.Get("/api/v1/pages/:slug/versions/:id", a.requireAdmin, a.handlePageVersion).Name("api")
+	app.Get(views.EditorJSPath, a.handleEditorJS).Name("admin")
+	app.Get("/admin/pages/:slug/edit", a.requireAdmin, a.handleEditForm).Name("admin")
+	app.Post("/admin/pages/:slug/edit", a.requireAdmin, a.handlePostForm).Name("admin")
+	app.Get("/admin/pages/:slug/source", a.requireAdmin, a.handleEditSource).Name("admin")
+	app.Post("/admin/pages/:slug/source", a.requireAdmin, a.handlePostSource).Name("admin")
+	app.Get("/admin/pages/:slug/preview", a.requireAdmin, a.handlePreview).Name("admin")
+	app.Post("/admin/pages/:slug/preview", a.requireAdmin, a.handlePreview).Name("admin")
+	app.Get("/admin/pages/:slug/history", a.requireAdmin, a.handleHistory).Name("admin")
+	app.Post("/admin/pages/:slug/history/:id/restore", a.requireAdmin, a.handleRestore).Name("admin")
+	app.Post("/admin/pages/:slug/archive", a.requireAdmin, a.handleArchiveForm).Name("admin")
+	app.Post("/admin/pages", a.requireAdmin, a.handleNewPage).Name("admin")
+
 	// The learning log (issue 13): every test phase of a page, reopened with its words,
 	// and the founder's note on each.
 	app.Get("/admin/pages/:slug/phases/:n", a.requireAdmin, a.handleAdminPhase).Name("admin")

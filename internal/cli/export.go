@@ -49,6 +49,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
+	cfg.Pages = pagesFor(cfg.Pages, cfg.DB)
 	ps, err := loadPages(cfg.Pages)
 	if err != nil {
 		return pageError(err, cfg.Pages)

@@ -27,7 +27,7 @@ import (
 func runResults(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("results", "", "Print each page's visitors, signups and rates per variant, the comparison with the control,\n"+
 		"the split check and the verdict against the pass bar: the numbers of /admin, without the server.\n"+
-		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has;\n"+
+		"The page files (LITMUS_PAGES, else the pages folder beside the database, else the built-in examples) say which variants and bar each page has;\n"+
 		"a page the files lack is read from its latest test in the database (--page SLUG).\n"+
 		"--phase N prints an earlier test phase of the page as it ended, with the words its visitors read;\n"+
 		"--all-phases lists every phase: dates, numbers, verdict, what changed and your note.\n"+
@@ -55,6 +55,7 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
+	cfg.Pages = pagesFor(cfg.Pages, cfg.DB)
 	ps, err := loadPages(cfg.Pages)
 	if err != nil {
 		return pageError(err, cfg.Pages)

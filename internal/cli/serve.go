@@ -12,7 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -23,6 +23,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/linktoken"
 	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/metrics"
+	"github.com/litmuslabs/litmus/internal/pagedir"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -69,7 +70,7 @@ func runServe(ctx context.Context, b Build, args []string, getenv func(string) s
 // stop accepting, finish requests in flight, flush the writer, close the database. It is
 // the three steps below: build, run, shut down.
 func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
-	srv, err := buildServer(ctx, b, cfg, logger)
+	srv, err := buildServer(ctx, b, cfg, logger, stdout)
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,11 @@ type server struct {
 	haveMail  bool                // a mail server is set (LITMUS_SMTP_URL), so double_opt_in pages may be served
 	mailer    *confirmmail.Worker // sends the confirmation mails; nil without a mail server
 
-	reloadMu     sync.Mutex      // one reload at a time (SIGHUP, --watch, the admin's button)
+	// pages is the page directory: it does every load and reload (start, SIGHUP, --watch,
+	// the admin's button, every save in the editor or the page API), one at a time.
+	pages        *pagedir.Dir
+	pagesDir     string          // its folder; "" for the built-in examples
+	started      atomic.Bool     // the first load is done: later loads count as reloads
 	pagesChanged <-chan struct{} // --watch: the page files changed (nil without --watch)
 
 	// Set by listen.
@@ -115,14 +120,19 @@ type server struct {
 
 // buildServer loads the theme and page files, opens the database, builds the site, the
 // metrics and the HTTP app. Nothing listens yet.
-func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger) (*server, error) {
+func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) (*server, error) {
 	theme, err := loadTheme(cfg.Templates)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := loadPages(cfg.Pages)
+	pagesDir, err := servePagesDir(cfg, logger, stdout)
 	if err != nil {
-		return nil, pageError(err, cfg.Pages)
+		return nil, err
+	}
+	// Checked before the database is opened, so a broken page folder fails fast and says why.
+	ps, err := loadPages(pagesDir)
+	if err != nil {
+		return nil, pageError(err, pagesDir)
 	}
 
 	// Mail is needed by pages with double_opt_in; without it they would queue confirmation
@@ -141,7 +151,7 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 			"which a client can choose; set LITMUS_BASE_URL to your site's address in production")
 	}
 
-	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision), haveMail: sender != nil}
+	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision), haveMail: sender != nil, pagesDir: pagesDir}
 	srv.st, err = store.Open(cfg.DB, store.Options{Logger: logger, Hooks: srv.m.StoreHooks()})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
@@ -152,16 +162,21 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 	}
 	srv.m.ObserveQueue(srv.st.QueueLen)
 	srv.m.ObserveDiskFree(srv.st.DiskFree)
-	s, err := site.Build(ctx, ps, theme, srv.pageOptions(), srv.st)
-	if err != nil {
-		return fail(err)
+	srv.pages = pagedir.Open(pagesDir, pagedir.Options{
+		Apply: srv.apply, Check: srv.checkPages, Versions: srv.st, Logger: logger,
+	})
+	if srv.pages.ReadOnly != "" {
+		logger.Info("pages can't be edited in the admin", "why", srv.pages.ReadOnly)
 	}
-	logReports(logger, srv.holder.Swap(s))
-	srv.m.InitPages(s.VariantIDs())
+	// The first load through the page directory records each file's text as its first version.
+	if err := srv.pages.Reload(ctx); err != nil {
+		return fail(pageError(err, pagesDir))
+	}
+	srv.started.Store(true)
 	// --watch takes its first look at the page files now, before the server says it is
 	// serving: an edit saved right after that line is then a change, not the starting point.
 	if cfg.Watch {
-		srv.pagesChanged = watchPages(ctx, cfg.Pages, cfg.Templates, logger)
+		srv.pagesChanged = watchPages(ctx, srv.pagesDir, cfg.Templates, logger)
 	}
 
 	srv.password = cfg.AdminPassword
@@ -193,8 +208,8 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: srv.reload,
-		LoadPages: func() ([]*pages.Page, error) { return loadPages(cfg.Pages) },
-		Links:     links, BaseURL: cfg.BaseURL,
+		LoadPages: func() ([]*pages.Page, error) { return loadPages(pagesDir) },
+		Links:     links, BaseURL: cfg.BaseURL, Pages: srv.pages,
 	}
 	if srv.mailer != nil {
 		deps.MailQueued = srv.mailer.Wake
@@ -207,26 +222,38 @@ func (srv *server) pageOptions() pages.Options { return pages.Options{BaseURL: s
 
 // reload re-reads the page files; on any error the pages being served stay as they are.
 func (srv *server) reload() error {
-	srv.reloadMu.Lock()
-	defer srv.reloadMu.Unlock()
-	ps, err := loadPages(srv.cfg.Pages)
-	if err == nil {
-		err = checkMail(ps, srv.haveMail)
+	err := srv.pages.Reload(context.Background())
+	if err != nil {
+		srv.m.PageReloads.WithLabelValues("error").Inc()
+		srv.logger.Error("page reload failed; still serving the previous pages", "err", err)
 	}
-	if err == nil {
-		var s *site.Site
-		if s, err = site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st); err == nil {
-			reports := srv.holder.Swap(s)
-			srv.m.InitPages(s.VariantIDs())
-			srv.m.PageReloads.WithLabelValues("ok").Inc()
-			srv.logger.Info("pages reloaded", "pages", len(ps))
-			logReports(srv.logger, reports)
-			return nil
-		}
-	}
-	srv.m.PageReloads.WithLabelValues("error").Inc()
-	srv.logger.Error("page reload failed; still serving the previous pages", "err", err)
 	return err
+}
+
+// checkPages is what serve asks of a set of pages beyond `litmus check`'s rules, on every
+// load and before a save is written.
+func (srv *server) checkPages(ps []*pages.Page) error { return checkMail(ps, srv.haveMail) }
+
+// apply serves a freshly loaded, valid set of pages: it is the page directory's Apply, so
+// every load (start, SIGHUP, --watch, the admin's button, a save) goes through it.
+func (srv *server) apply(ps []*pages.Page) error {
+	if err := srv.checkPages(ps); err != nil {
+		return err
+	}
+	s, err := site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st)
+	if err != nil {
+		return err
+	}
+	reports := srv.holder.Swap(s)
+	srv.m.InitPages(s.VariantIDs())
+	if srv.started.Load() {
+		// Counted as the new pages go live, before their versions are recorded, so the
+		// metric never lags the pages being served.
+		srv.m.PageReloads.WithLabelValues("ok").Inc()
+		srv.logger.Info("pages reloaded", "pages", len(ps))
+	}
+	logReports(srv.logger, reports)
+	return nil
 }
 
 // listen binds both ports (before announcing, so a busy port fails here with a clear
@@ -337,6 +364,31 @@ func checkMail(ps []*pages.Page, haveMail bool) error {
 		}
 	}
 	return nil
+}
+
+// servePagesDir decides which page directory serve uses: LITMUS_PAGES, which must exist and
+// be a directory; or, when it is unset, the folder named pages beside the database, created
+// on first start with copies of the built-in examples, so a new installation (a laptop, or
+// the first Fly deploy) serves pages the admin can edit with no extra step. "" (the
+// built-in examples, read-only) only when that folder cannot be created.
+func servePagesDir(cfg *config.Config, logger *slog.Logger, stdout io.Writer) (string, error) {
+	if cfg.Pages != "" {
+		if info, err := os.Stat(cfg.Pages); err == nil && !info.IsDir() {
+			return "", fmt.Errorf("LITMUS_PAGES is %s, a file: it must name a folder of .toml page files (`litmus check %s` checks this one file)", cfg.Pages, cfg.Pages)
+		}
+		return cfg.Pages, nil // loadPages explains a missing folder
+	}
+	dir := pagedir.DefaultPath(cfg.DB)
+	created, err := pagedir.Seed(dir)
+	if err != nil {
+		logger.Warn("cannot create the page folder beside the database; serving the built-in examples, which can't be edited",
+			"dir", dir, "err", err)
+		return "", nil
+	}
+	if created {
+		fmt.Fprintf(stdout, "Created %s with the example pages: edit them at /admin, or with any text editor.\n", dir)
+	}
+	return dir, nil
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {
