@@ -9,8 +9,18 @@ import "math"
 // "likely between" bounds are the confidence sequence it defines (package documentation,
 // "How the verdict decides").
 
-// betaPrior is a Beta(a, b) mixing distribution over the true rate.
-type betaPrior struct{ a, b float64 }
+// betaPrior is a mixing distribution over the true rate: a weighted sum of Beta(a, b)
+// distributions.
+type betaPrior []betaComponent
+
+// betaComponent is one Beta(a, b) distribution of a betaPrior with its weight.
+type betaComponent struct{ w, a, b float64 }
+
+// wideWeight is the share of each verdict prior spread over every rate (Jeffreys'
+// Beta(½, ½)) rather than tuned to the bar. It costs at most log(1/0.9) = 0.1 of the
+// log 20 = 3 of evidence needed near the tuned rate, and keeps the bounds and "about N more
+// visitors" sensible when demand is far from, or very near, the rates the prior was tuned to.
+const wideWeight = 0.1
 
 // verdictPriors returns the mixing distributions of the two one-sided tests of a page:
 // above puts almost all its weight above the bar (it accumulates evidence for "validated"),
@@ -30,22 +40,27 @@ func verdictPriors(bar PassBar) (above, below betaPrior) {
 	if bar.MinVisitors > 0 {
 		delta = math.Min(delta, (Z95OneSided+z80Power)*math.Sqrt(p0*(1-p0)/float64(bar.MinVisitors)))
 	}
-	return priorAround(p0+math.Min(delta, (1-p0)/2), delta/4), priorAround(p0-delta, delta/4)
+	wide := betaComponent{w: wideWeight, a: 0.5, b: 0.5}
+	above = betaPrior{priorAround(p0+math.Min(delta, (1-p0)/2), delta/4), wide}
+	below = betaPrior{priorAround(p0-delta, delta/4), wide}
+	return above, below
 }
 
-// priorAround is the Beta distribution with the given mean and standard deviation (the
-// standard deviation is shrunk if no Beta distribution has it).
-func priorAround(mean, sd float64) betaPrior {
+// priorAround is the tuned component: the Beta distribution with the given mean and
+// standard deviation (shrunk if no Beta distribution has it), weighted 1 − wideWeight.
+func priorAround(mean, sd float64) betaComponent {
 	nu := mean*(1-mean)/(sd*sd) - 1 // a + b
 	nu = math.Max(nu, 1)
-	return betaPrior{a: nu * mean, b: nu * (1 - mean)}
+	return betaComponent{w: 1 - wideWeight, a: nu * mean, b: nu * (1 - mean)}
 }
 
 // logEvidenceAbove returns the log of Robbins' one-sided mixture likelihood ratio against
 // "the true rate is at most q" after s signups in n visitors:
 //
 //	E⁺(q) = ∫_q^1 p^s (1−p)^(n−s) π(p) dp / (q^s (1−q)^(n−s))
-//	      = B(a+s, b+n−s)/B(a, b) · (1 − I_q(a+s, b+n−s)) / (q^s (1−q)^(n−s))
+//	      = Σ w · B(a+s, b+n−s)/B(a, b) · (1 − I_q(a+s, b+n−s)) / (q^s (1−q)^(n−s))
+//
+// summed over the prior's Beta(a, b) components of weight w.
 //
 // For every p ≥ q the ratio of likelihoods at p and at q is a nonnegative supermartingale
 // when the true rate is at most q (its expected factor per visitor is
@@ -60,8 +75,7 @@ func logEvidenceAbove(pr betaPrior, sf, ff, q float64) float64 {
 	if sf+ff <= 0 {
 		return math.Inf(-1) // E⁺ = Π(p > q) ≤ 1, never evidence
 	}
-	_, tail := RegularizedBeta(pr.a+sf, pr.b+ff, q)
-	return mixtureLogMarginal(pr, sf, ff) + math.Log(tail) - logLikelihood(sf, ff, q)
+	return pr.logIntegral(sf, ff, q, true) - logLikelihood(sf, ff, q)
 }
 
 // logEvidenceBelow is logEvidenceAbove's mirror, against "the true rate is at least q":
@@ -70,14 +84,33 @@ func logEvidenceBelow(pr betaPrior, sf, ff, q float64) float64 {
 	if sf+ff <= 0 {
 		return math.Inf(-1)
 	}
-	head, _ := RegularizedBeta(pr.a+sf, pr.b+ff, q)
-	return mixtureLogMarginal(pr, sf, ff) + math.Log(head) - logLikelihood(sf, ff, q)
+	return pr.logIntegral(sf, ff, q, false) - logLikelihood(sf, ff, q)
 }
 
-// mixtureLogMarginal is log B(a+s, b+f) − log B(a, b): the log of the data's probability
-// averaged over the prior (for one sequence of s signups and f others).
-func mixtureLogMarginal(pr betaPrior, s, f float64) float64 {
-	return logBeta(pr.a+s, pr.b+f) - logBeta(pr.a, pr.b)
+// logIntegral is log ∫ p^s (1−p)^f π(p) dp over [q, 1] (above) or [0, q]: for each
+// component, log B(a+s, b+f) − log B(a, b) (the data's probability averaged over it) plus
+// the log of the part of its posterior on that side, summed in logs so nothing overflows.
+func (pr betaPrior) logIntegral(s, f, q float64, above bool) float64 {
+	terms := make([]float64, 0, len(pr))
+	peak := math.Inf(-1)
+	for _, c := range pr {
+		head, tail := RegularizedBeta(c.a+s, c.b+f, q)
+		part := head
+		if above {
+			part = tail
+		}
+		term := math.Log(c.w) + logBeta(c.a+s, c.b+f) - logBeta(c.a, c.b) + math.Log(part)
+		terms = append(terms, term)
+		peak = math.Max(peak, term)
+	}
+	if math.IsInf(peak, -1) {
+		return peak
+	}
+	var sum float64
+	for _, t := range terms {
+		sum += math.Exp(t - peak)
+	}
+	return peak + math.Log(sum)
 }
 
 // logLikelihood is log(q^s (1−q)^f), with 0·log 0 = 0.
