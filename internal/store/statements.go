@@ -27,6 +27,8 @@ type writeStmts struct {
 	savepoint        *sql.Stmt
 	release          *sql.Stmt
 	rollbackTo       *sql.Stmt
+	insertDecision   *sql.Stmt
+	decisionOf       *sql.Stmt
 }
 
 // readStmts are the queries, prepared at Open on the read pool.
@@ -41,6 +43,7 @@ type readStmts struct {
 	signupsAfter  *sql.Stmt
 	filteredTotal *sql.Stmt
 	filteredTop   *sql.Stmt
+	decisions     *sql.Stmt
 }
 
 const sourceColumns = `referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content`
@@ -83,6 +86,11 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.savepoint, `SAVEPOINT request`},
 		{&w.release, `RELEASE request`},
 		{&w.rollbackTo, `ROLLBACK TO request`},
+		{&w.insertDecision, `INSERT INTO decisions (phase_id, what, kind, decided_at, visitors, signups, ci_low, ci_high)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (phase_id, what) DO NOTHING`},
+		{&w.decisionOf, `SELECT kind, decided_at, visitors, signups, ci_low, ci_high FROM decisions
+			WHERE phase_id = ? AND what = ?`},
 	}
 }
 
@@ -111,6 +119,8 @@ func (r *readStmts) list() []stmtSQL {
 		{&r.filteredTop, `SELECT class, agent, sum(requests) AS n FROM filtered
 			WHERE page = ? AND day >= ?
 			GROUP BY class, agent ORDER BY n DESC, class, agent LIMIT ?`},
+		{&r.decisions, `SELECT what, kind, decided_at, visitors, signups, ci_low, ci_high FROM decisions
+			WHERE phase_id = ? ORDER BY what DESC`},
 	}
 }
 

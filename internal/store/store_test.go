@@ -301,7 +301,7 @@ func TestOpenExplainsAFileThatIsNotADatabase(t *testing.T) {
 
 // TestSchemaVersionCountsTheMigrations guards the helper the other tests compare with.
 func TestSchemaVersionCountsTheMigrations(t *testing.T) {
-	if v := store.SchemaVersion(); v != 2 {
-		t.Errorf("SchemaVersion() = %d, want 2 (0001_init, 0002_filtered_by_agent)", v)
+	if v := store.SchemaVersion(); v != 3 {
+		t.Errorf("SchemaVersion() = %d, want 3 (0001_init, 0002_filtered_by_agent, 0003_decisions)", v)
 	}
 }
