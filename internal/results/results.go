@@ -3,7 +3,8 @@
 // out, and the phases before. The admin pages, the JSON API and `litmus results` all call
 // it, so the three always show the same numbers for the same database.
 //
-// It reads the store and never writes: opening the results must not change them.
+// It reads the store and never writes, with one exception kept in decisions.go: Record
+// writes down a phase's first verdict, which the server calls; `litmus results` only reads.
 package results
 
 import (
@@ -41,6 +42,14 @@ type Results struct {
 	SRM           stats.SRM             `json:"srm"`
 	Verdict       stats.Verdict         `json:"verdict"`
 	Trustworthy   bool                  `json:"trustworthy"`
+	// Decision is the phase's first verdict ("validated" or "invalidated") as recorded when
+	// it was reached, with the numbers since; nil until then. It is what the founder acts
+	// on: a later look never silently takes it back, even if Verdict (today's numbers
+	// alone) says otherwise. SRMAlarm is the split check's first alarm, likewise.
+	Decision *Decision `json:"decision"`
+	SRMAlarm *Decision `json:"srm_alarm"`
+	// Plan says what the pass bar and minimum can detect (stats.PlanFor).
+	Plan  stats.Plan `json:"plan"`
 	Daily         []Day                 `json:"daily"`
 	Sources       Sources               `json:"sources"`
 	Filtered      Filtered              `json:"filtered"`
@@ -147,6 +156,10 @@ type Summary struct {
 	TargetRate float64           `json:"target_rate"`
 	Verdict    stats.VerdictKind `json:"verdict"`
 	Withheld   bool              `json:"withheld"` // the split check failed: Verdict is not a result
+	// Decided is the phase's recorded first verdict ("validated", "invalidated"), or ""
+	// before it is reached; DecidedAt its time (null before).
+	Decided   stats.VerdictKind `json:"decided"`
+	DecidedAt *time.Time        `json:"decided_at"`
 }
 
 // Page returns the results of e's current phase at now.
@@ -166,6 +179,10 @@ func Page(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (R
 		SRM:         report.SRM,
 		Verdict:     report.Verdict,
 		Trustworthy: report.Trustworthy,
+		Plan:        stats.PlanFor(stats.PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: int64(p.PassBar.MinVisitors), MinDays: p.PassBar.MinDays}),
+	}
+	if r.Decision, r.SRMAlarm, err = decisions(ctx, st, e.Phase.ID, now, report.Verdict); err != nil {
+		return Results{}, err
 	}
 	if r.Daily, err = daily(ctx, st, e, now); err != nil {
 		return Results{}, err
@@ -193,11 +210,19 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 		return Summary{}, err
 	}
 	v := report.Verdict
-	return Summary{
+	sum := Summary{
 		Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
 		Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, TargetRate: v.TargetRate,
 		Verdict: v.Kind, Withheld: v.Withheld,
-	}, nil
+	}
+	decided, _, err := decisions(ctx, st, e.Phase.ID, now, v)
+	if err != nil {
+		return Summary{}, err
+	}
+	if decided != nil {
+		sum.Decided, sum.DecidedAt = stats.VerdictKind(decided.Kind), &decided.DecidedAt
+	}
+	return sum, nil
 }
 
 // analyze reads the phase's counts and runs stats.Analyze on them with the page's variants

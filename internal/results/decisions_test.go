@@ -1,0 +1,130 @@
+package results
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/litmuslabs/litmus/internal/stats"
+	"github.com/litmuslabs/litmus/internal/store"
+)
+
+// TestDecisionIsRecordedOnceAndKept drives a real store: the verdict is reached, recorded,
+// shown with the numbers since, kept when today's numbers turn, kept across a restart, and
+// a new phase starts without it.
+func TestDecisionIsRecordedOnceAndKept(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "litmus.db")
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testPage(0.1)
+	e := serve(t, st, p)
+	start := e.Phase.StartedAt
+	add := func(st *store.Store, from, visitors, signups int) {
+		t.Helper()
+		for i := from; i < from+visitors; i++ {
+			id := fmt.Sprintf("v%d", i)
+			variant := []string{"a", "b", "b"}[i%3] // the 1:2 split the page asks for
+			visit(t, st, e, id, variant, start)
+			if i-from < signups {
+				if err := st.Flush(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.InsertSignup(ctx, store.Signup{PhaseID: e.Phase.ID, Page: p.Slug, Email: id + "@example.com", VisitorID: id, Variant: variant, At: start}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := st.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decidedAt := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+
+	add(st, 0, 5, 0)
+	if err := Record(ctx, st, e, decidedAt.Add(-48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := Page(ctx, st, e, decidedAt.Add(-48*time.Hour)); err != nil || r.Verdict.Kind != stats.NotEnoughData || r.Decision != nil {
+		t.Fatalf("before the minimum: %+v, %v", r.Decision, err)
+	}
+	add(st, 5, 145, 3)
+	if err := Record(ctx, st, e, decidedAt); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Page(ctx, st, e, decidedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Decision == nil || r.Decision.Kind != "invalidated" || r.Decision.Visitors != r.Verdict.Visitors || !r.Decision.DecidedAt.Equal(decidedAt) {
+		t.Fatalf("verdict %s at %d visitors; decision %+v", r.Verdict.Kind, r.Verdict.Visitors, r.Decision)
+	}
+	decidedVisitors := r.Decision.Visitors
+	want := fmt.Sprintf("Invalidated on 3 Dec at %s visitors (3 signups, likely between", Count(decidedVisitors))
+	if !strings.HasPrefix(r.Decision.Sentence, want) {
+		t.Errorf("sentence %q, want it to start %q", r.Decision.Sentence, want)
+	}
+
+	// A run of signups turns today's numbers; the decision stays, and says so.
+	add(st, 1000, 400, 200)
+	later := decidedAt.Add(72 * time.Hour)
+	if err := Record(ctx, st, e, later); err != nil {
+		t.Fatal(err)
+	}
+	r, err = Page(ctx, st, e, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict.Kind == stats.Invalidated || r.Decision == nil || r.Decision.Kind != "invalidated" || r.Decision.Visitors != decidedVisitors {
+		t.Fatalf("verdict today %s; decision %+v", r.Verdict.Kind, r.Decision)
+	}
+	if r.Decision.VisitorsSince != 400 || r.Decision.SignupsSince != 200 ||
+		!strings.Contains(r.Decision.Sentence, "Since then: 400 more visitors and 200 more signups.") ||
+		!strings.Contains(r.Decision.Sentence, "The decision stands") {
+		t.Errorf("decision %+v", r.Decision)
+	}
+	sum, err := Summarize(ctx, st, e, later)
+	if err != nil || sum.Decided != stats.Invalidated || sum.DecidedAt == nil || !sum.DecidedAt.Equal(decidedAt) {
+		t.Errorf("summary %+v, %v", sum, err)
+	}
+
+	// A restart keeps it.
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	r, err = Page(ctx, st, e, later)
+	if err != nil || r.Decision == nil || r.Decision.Visitors != decidedVisitors {
+		t.Fatalf("after a restart: decision %+v, %v", r.Decision, err)
+	}
+
+	// A new phase (the pass bar changed) starts fresh.
+	p2 := testPage(0.2)
+	e2 := serve(t, st, p2)
+	if e2.Phase.ID == e.Phase.ID {
+		t.Fatal("changing the bar did not start a new phase")
+	}
+	r, err = Page(ctx, st, e2, later)
+	if err != nil || r.Decision != nil || r.SRMAlarm != nil {
+		t.Errorf("new phase: decision %+v, alarm %+v, %v", r.Decision, r.SRMAlarm, err)
+	}
+}
+
+func TestDecisionDate(t *testing.T) {
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	if got := DecisionDate(time.Date(2026, 12, 3, 23, 0, 0, 0, time.UTC), now); got != "3 Dec" {
+		t.Errorf("got %q", got)
+	}
+	if got := DecisionDate(time.Date(2025, 11, 30, 1, 0, 0, 0, time.UTC), now); got != "30 Nov 2025" {
+		t.Errorf("got %q", got)
+	}
+}
