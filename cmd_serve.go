@@ -19,6 +19,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/config"
 	"github.com/litmuslabs/litmus/internal/formtoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
+	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -84,6 +85,8 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, stdout 
 	}
 	holder.Store(s)
 	m.InitPages(s.VariantIDs())
+	// Issue 12: write down each phase's first verdict within a minute of it being reached.
+	go results.WatchDecisions(ctx, st, &holder, time.Minute, logger)
 
 	// reload re-reads the page files; on any error the pages being served stay as they are.
 	var reloadMu sync.Mutex

@@ -140,6 +140,8 @@ var funcs = template.FuncMap{
 	"float":    func(n any) float64 { return toFloat(n) },
 	"add":      func(a, b int) int { return a + b },
 	"sub":      func(a, b int) int { return a - b },
+	"kind":     func(k string) stats.VerdictKind { return stats.VerdictKind(k) },
+	"deref":    func(t *time.Time) time.Time { return *t },
 }
 
 // share is a variant's configured share of visitors: its weight over all the weights.
