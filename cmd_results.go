@@ -175,7 +175,13 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 		fmt.Fprintf(w, "NO VERDICT — the numbers can't be trusted yet. %s\n", r.SRM.Message)
 		return
 	}
-	fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	if r.Decision != nil { // Issue 12: the recorded first verdict stands.
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(stats.VerdictKind(r.Decision.Kind), false)), r.Decision.Sentence)
+		fmt.Fprintf(w, "Today's numbers: %s\n", r.Verdict.Sentence)
+	} else {
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	}
+	fmt.Fprintf(w, "Plan: %s\n", r.Plan.Sentence)
 	fmt.Fprintf(w, "Split check: %s\n", r.SRM.Message)
 	for _, v := range r.Variants {
 		if !v.Control {
