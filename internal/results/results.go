@@ -38,10 +38,10 @@ type Results struct {
 	// Variants, SRM, Verdict and Trustworthy are stats.Analyze's report, unchanged: see
 	// the stats package for what each field means. When Trustworthy is false the verdict
 	// is withheld and the comparisons must not be presented as results.
-	Variants      []stats.VariantReport `json:"variants"`
-	SRM           stats.SRM             `json:"srm"`
-	Verdict       stats.Verdict         `json:"verdict"`
-	Trustworthy   bool                  `json:"trustworthy"`
+	Variants    []stats.VariantReport `json:"variants"`
+	SRM         stats.SRM             `json:"srm"`
+	Verdict     stats.Verdict         `json:"verdict"`
+	Trustworthy bool                  `json:"trustworthy"`
 	// Decision is the phase's first verdict ("validated" or "invalidated") as recorded when
 	// it was reached, with the numbers since; nil until then. It is what the founder acts
 	// on: a later look never silently takes it back, even if Verdict (today's numbers
@@ -49,11 +49,11 @@ type Results struct {
 	Decision *Decision `json:"decision"`
 	SRMAlarm *Decision `json:"srm_alarm"`
 	// Plan says what the pass bar and minimum can detect (stats.PlanFor).
-	Plan  stats.Plan `json:"plan"`
-	Daily         []Day                 `json:"daily"`
-	Sources       Sources               `json:"sources"`
-	Filtered      Filtered              `json:"filtered"`
-	EarlierPhases []PhaseSummary        `json:"earlier_phases"`
+	Plan          stats.Plan     `json:"plan"`
+	Daily         []Day          `json:"daily"`
+	Sources       Sources        `json:"sources"`
+	Filtered      Filtered       `json:"filtered"`
+	EarlierPhases []PhaseSummary `json:"earlier_phases"`
 	// LatestSignups are the newest signups of the page (any phase), newest first. They
 	// hold email addresses, so they stay out of the JSON: the export is the one way
 	// personal data leaves Litmus, and it is explicit.
