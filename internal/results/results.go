@@ -179,7 +179,7 @@ func Page(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (R
 		SRM:         report.SRM,
 		Verdict:     report.Verdict,
 		Trustworthy: report.Trustworthy,
-		Plan:        stats.PlanFor(stats.PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: int64(p.PassBar.MinVisitors), MinDays: p.PassBar.MinDays}),
+		Plan:        planFor(stats.PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: int64(p.PassBar.MinVisitors), MinDays: p.PassBar.MinDays}),
 	}
 	if r.Decision, r.SRMAlarm, err = decisions(ctx, st, e.Phase.ID, now, report.Verdict); err != nil {
 		return Results{}, err
