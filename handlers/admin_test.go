@@ -229,3 +229,34 @@ var spaceRE = regexp.MustCompile(`\s+`)
 func visibleText(page string) string {
 	return spaceRE.ReplaceAllString(html.UnescapeString(tagRE.ReplaceAllString(page, " ")), " ")
 }
+
+// TestAdminRecordsAndShowsTheDecision: once the verdict is reached, opening the admin
+// records it; it is shown with its date and visitors from then on, also on the list of
+// pages, even after more traffic that alone would say something else.
+func TestAdminRecordsAndShowsTheDecision(t *testing.T) {
+	e := newEnv(t)
+	e.startPhase("chaser")
+	high := map[string]float64{"no-awkward-emails": 0.25, "paid-on-time": 0.25}
+	e.traffic("chaser", 420, 8, high, 11, "")
+	r := e.apiResults("chaser") // the API records it too
+	if r.Verdict.Kind != "validated" || r.Decision == nil || r.Decision.Kind != "validated" {
+		t.Fatalf("25%% against a 5%% bar after 8 days: verdict %s, decision %+v", r.Verdict.Kind, r.Decision)
+	}
+	decided := r.Decision
+	day := results.DecisionDate(decided.DecidedAt, e.clock())
+	// Nobody signs up for a while: today's numbers change, the decision does not.
+	e.traffic("chaser", 300, 2, map[string]float64{}, 12, "")
+	body := e.adminGet("/admin/pages/chaser")
+	text := visibleText(body)
+	want := "Validated on " + day + " at " + results.Count(decided.Visitors) + " visitors"
+	if !strings.Contains(text, want) || !strings.Contains(text, "Since then: 300 more visitors and 0 more signups.") {
+		t.Errorf("admin page lacks %q and the numbers since:\n%s", want, text)
+	}
+	if !strings.Contains(text, "within about") || !strings.Contains(text, "Look as often as you like") {
+		t.Error("admin page lacks the plan")
+	}
+	index := visibleText(e.adminGet("/admin"))
+	if !strings.Contains(index, "Validated on "+decided.DecidedAt.UTC().Format("2 Jan 2006")) {
+		t.Errorf("the list of pages lacks the decision:\n%s", index)
+	}
+}
