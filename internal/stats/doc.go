@@ -94,15 +94,15 @@
 // error. Demand exactly at the bar, up to 6,000 visitors, worst over minimums 0, 100, 400
 // and 1,000 (LITMUS_STATS_HEAVY=1; default runs check 2 settings):
 //
-//	 bar   every visitor      every 20 visitors   daily (100/day)
-//	       valid.  invalid.   valid.  invalid.    valid.  invalid.
-//	   1%   3.42%   4.06%    3.16%   3.85%    2.68%   3.19%
-//	   2%   3.87%   4.34%    3.44%   4.04%    2.78%   2.94%
-//	   3%   4.04%   4.41%    3.50%   3.92%    2.67%   2.94%
-//	   5%   4.05%   4.44%    3.20%   3.47%    2.28%   2.11%
-//	  10%   4.15%   4.43%    2.85%   3.08%    1.99%   1.92%
-//	  20%   4.16%   4.41%    2.56%   2.67%    2.02%   1.93%
-//	  30%   4.03%   4.33%    2.38%   2.54%    1.97%   1.95%
+//	bar   every visitor      every 20 visitors   daily (100/day)
+//	      valid.  invalid.   valid.  invalid.    valid.  invalid.
+//	  1%   3.42%   4.06%    3.16%   3.85%    2.68%   3.19%
+//	  2%   3.87%   4.34%    3.44%   4.04%    2.78%   2.94%
+//	  3%   4.04%   4.41%    3.50%   3.92%    2.67%   2.94%
+//	  5%   4.05%   4.44%    3.20%   3.47%    2.28%   2.11%
+//	 10%   4.15%   4.43%    2.85%   3.08%    1.99%   1.92%
+//	 20%   4.16%   4.41%    2.56%   2.67%    2.02%   1.93%
+//	 30%   4.03%   4.33%    2.38%   2.54%    1.97%   1.95%
 //
 // Through Analyze, with 1 to 4 variants, looked at daily for 60 days
 // (TestAnalyzeIsAlwaysValidBySimulation, 2,000 pages per setting, seed 12; the limit is 5%
