@@ -34,9 +34,10 @@
 // on the first verdict was told "validated" about 22% of the time with demand exactly at
 // the bar (5% bar, 400 minimum, 100 visitors a day). Now the verdict is an always-valid
 // sequential test, described in the next two sections. Before the pre-registered visitors
-// (and days) are reached the verdict is not_enough_data however the numbers look; that
-// guard is kept because founders asked for it, not because the test needs it. Wilson's
-// bound is still used for the per-variant ranges in the table, never for a decision.
+// (and days) are reached the verdict is not_enough_data however the numbers look: the
+// founder's own pre-registered guard against judging on too little data, not what makes
+// the test valid. Wilson's interval is still used for each variant's rate in the table (a
+// description at this look, not a decision: nothing is decided on it).
 //
 // # Look any time: what it means (for a founder)
 //
@@ -53,9 +54,8 @@
 // clear pass needs somewhat more visitors on average. With real demand 1.5× your bar and a
 // look every day, the verdict comes after a mean of 1.05 to 1.36 times the visitors a
 // once-only test would need for 80% power (table below); within 60 days it comes 99–100% of
-// the time. In exchange you may stop the day it comes, which on a clear result is often
-// well before a once-only test's planned end. Before the test, `litmus check` says what
-// your bar and minimum can detect.
+// the time. In exchange you may stop the day it comes. Before the test, `litmus check` says
+// what your bar and minimum can detect.
 //
 // # Look any time: how (for a statistician)
 //
