@@ -171,6 +171,9 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 	writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true, 5: true, 7: true, 8: true})
 	fmt.Fprintln(w)
 
+	if r.SRMAlarm != nil {
+		fmt.Fprintf(w, "Split check: %s\n", r.SRMAlarm.Sentence)
+	}
 	if !r.Trustworthy {
 		fmt.Fprintf(w, "NO VERDICT — the numbers can't be trusted yet. %s\n", r.SRM.Message)
 		return

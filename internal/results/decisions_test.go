@@ -3,11 +3,14 @@ package results
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
 	"github.com/litmuslabs/litmus/internal/store"
 )
@@ -126,5 +129,72 @@ func TestDecisionDate(t *testing.T) {
 	}
 	if got := DecisionDate(time.Date(2025, 11, 30, 1, 0, 0, 0, time.UTC), now); got != "30 Nov 2025" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestWatchDecisionsRecordsWithoutAnyoneLooking: the server's watcher writes the verdict
+// down on its own; the test waits for the row (up to a generous deadline, no timing claim).
+func TestWatchDecisionsRecordsWithoutAnyoneLooking(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := openStore(t)
+	e := serve(t, st, testPage(0.5))
+	for i := range 60 {
+		id := fmt.Sprintf("w%d", i)
+		visit(t, st, e, id, []string{"a", "b", "b"}[i%3], e.Phase.StartedAt)
+	}
+	if err := st.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var holder site.Holder
+	holder.Store(&site.Site{Entries: []*site.Entry{e}, Default: e})
+	done := make(chan struct{})
+	go func() {
+		WatchDecisions(ctx, st, &holder, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		list, err := st.Decisions(ctx, e.Phase.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 1 && list[0].Kind == "invalidated" && list[0].Visitors == 60 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no decision recorded for 0 of 60 against a 50%% bar: %+v", list)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done // the watcher stops with its context
+}
+
+// TestSplitAlarmIsRecordedAndTheVerdictIsNot: a broken split is recorded the first time it
+// is seen; the withheld verdict is not.
+func TestSplitAlarmIsRecordedAndTheVerdictIsNot(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	e := serve(t, st, testPage(0.5)) // weights 1:2
+	for i := range 300 {
+		visit(t, st, e, fmt.Sprintf("s%d", i), "a", e.Phase.StartedAt) // everyone in "a"
+	}
+	if err := st.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := e.Phase.StartedAt.Add(time.Hour)
+	if err := Record(ctx, st, e, now); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Page(ctx, st, e, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Trustworthy || r.SRMAlarm == nil || r.SRMAlarm.Visitors != 300 || r.Decision != nil {
+		t.Fatalf("trustworthy %v, alarm %+v, decision %+v", r.Trustworthy, r.SRMAlarm, r.Decision)
+	}
+	if !strings.HasPrefix(r.SRMAlarm.Sentence, "The split check first raised its alarm on ") {
+		t.Errorf("alarm sentence %q", r.SRMAlarm.Sentence)
 	}
 }
