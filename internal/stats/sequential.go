@@ -94,12 +94,13 @@ func (pr betaPrior) logIntegral(s, f, q float64, above bool) float64 {
 	terms := make([]float64, 0, len(pr))
 	peak := math.Inf(-1)
 	for _, c := range pr {
-		head, tail := RegularizedBeta(c.a+s, c.b+f, q)
-		part := head
+		logPost := logBeta(c.a+s, c.b+f)
+		logHead, logTail := logRegularizedBeta(c.a+s, c.b+f, q, logPost)
+		part := logHead
 		if above {
-			part = tail
+			part = logTail
 		}
-		term := math.Log(c.w) + logBeta(c.a+s, c.b+f) - logBeta(c.a, c.b) + math.Log(part)
+		term := math.Log(c.w) + logPost - logBeta(c.a, c.b) + part
 		terms = append(terms, term)
 		peak = math.Max(peak, term)
 	}
