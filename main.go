@@ -1,137 +1,31 @@
 // Command litmus is a landing-page smoke-test server: it serves variants of a landing page,
 // collects signups in SQLite, and tells the founder, with honest statistics, whether demand
-// cleared the bar they set before they started. Run `litmus help` for the commands.
+// cleared the bar they set before they started. Run `litmus help` for the commands; they live
+// in internal/cli.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/litmuslabs/litmus/internal/cli"
 )
 
 // version and revision are set at build time:
 //
-//	go build -ldflags "-X main.version=0.1.0 -X main.revision=$(git rev-parse --short HEAD)"
+//	go build -ldflags "-X main.version=0.2.0 -X main.revision=$(git rev-parse --short HEAD)"
+//
+// Without -X main.revision, the commit Go stamps into a binary built in a git checkout is used.
 var (
-	version  = "0.1.0-dev"
+	version  = "0.2.0-dev"
 	revision = ""
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := cli.Run(ctx, cli.Build{Version: version, Revision: revision}, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	switch {
-	case err == nil:
-	case errors.Is(err, flag.ErrHelp):
-	case errors.Is(err, errUsage):
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "litmus:", err)
-		os.Exit(1)
-	}
-}
-
-// errUsage marks a mistake in the command line, already explained on stderr (exit code 2).
-var errUsage = errors.New("usage")
-
-// command is one subcommand.
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
-}
-
-func commands() []command {
-	return []command{
-		{"serve", "serve the landing pages (the default command)", runServe},
-		{"check", "validate page files and report every problem with file and line", runCheck},
-		{"results", "print each page's numbers and verdict (the admin's, without the server)", runResults},
-		{"export", "write a page's signups as CSV or JSON lines to standard output", runExport},
-		{"forget", "erase every signup of an email address (an erasure request)", runForget},
-		{"backup", "copy the database to a file while the server runs", runBackup},
-		{"restore", "put a backup back in place of the database (server stopped)", runRestore},
-		{"version", "print the version", runVersion},
-	}
-}
-
-// run is the whole program, with its dependencies passed in so tests can run it in-process.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	name := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
-	}
-	if name == "help" || name == "-h" {
-		usage(stdout)
-		return nil
-	}
-	for _, c := range commands() {
-		if c.name == name {
-			return c.run(ctx, args, getenv, stdout, stderr)
-		}
-	}
-	fmt.Fprintf(stderr, "litmus: unknown command %q\n\n", name)
-	usage(stderr)
-	return errUsage
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `Litmus serves landing pages for an idea that is not built yet, splits visitors
-between variants of the pitch, collects signups, and tells you whether demand
-cleared the bar you set before you started.
-
-Usage: litmus [command] [flags]
-
-Commands:
-`)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
-	}
-	fmt.Fprint(w, `
-Run "litmus COMMAND -h" for a command's flags and environment variables.
-Quick start: "litmus" serves the built-in example pages on http://localhost:8080.
-`)
-}
-
-// newFlagSet returns a flag set whose -h prints the command's usage, description and flags.
-func newFlagSet(name, args, description string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("litmus "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: litmus %s [flags]%s\n\n%s\n\nFlags (defaults come from the environment variables in brackets):\n", name, args, description)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses args and maps a bad flag to errUsage (the flag package already printed
-// what was wrong and the usage).
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	return nil
-}
-
-func runVersion(_ context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version", "", "Print the version (and the commit it was built from).", stderr)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, versionString())
-	return nil
-}
-
-func versionString() string {
-	if revision == "" {
-		return "litmus " + version
-	}
-	return "litmus " + version + " (" + revision + ")"
+	os.Exit(cli.ExitCode(err, os.Stderr))
 }

@@ -14,13 +14,16 @@ import (
 
 	"github.com/litmuslabs/litmus/handlers/views"
 	"github.com/litmuslabs/litmus/internal/results"
+	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // chaserRates are the simulated signup rates of the example page's two variants.
 var chaserRates = map[string]float64{"no-awkward-emails": 0.05, "paid-on-time": 0.09}
 
 func TestAdminPageShowsTheNumbers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	signed := e.traffic("chaser", 300, 3, chaserRates, 7, "")
@@ -85,6 +88,7 @@ func TestAdminPageShowsTheNumbers(t *testing.T) {
 }
 
 func TestAdminIndexListsEveryPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	e.traffic("chaser", 40, 1, chaserRates, 3, "")
@@ -106,6 +110,7 @@ func TestAdminIndexListsEveryPage(t *testing.T) {
 // TestAdminEscapesWhatVisitorsTyped: emails, form answers, campaign tags and user agents
 // come from strangers; the admin shows them as text.
 func TestAdminEscapesWhatVisitorsTyped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	const xss = `<script>alert(1)</script>`
@@ -143,6 +148,7 @@ func TestAdminEscapesWhatVisitorsTyped(t *testing.T) {
 // its weight allows, the page says the numbers can't be trusted and shows no verdict or
 // comparison.
 func TestSampleRatioMismatchWithholdsTheVerdict(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	e.traffic("chaser", 100, 1, chaserRates, 11, "")
@@ -179,6 +185,7 @@ func TestSampleRatioMismatchWithholdsTheVerdict(t *testing.T) {
 }
 
 func TestAdminPageForUnknownSlugIs404(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.adminReq("GET", "/admin/pages/nope", testPassword, nil)
 	if resp.StatusCode != 404 || !strings.Contains(body, "No page called “nope” is being served") {
@@ -194,6 +201,7 @@ func TestAdminPageForUnknownSlugIs404(t *testing.T) {
 // $LITMUS_ADMIN_SNAPSHOT (a directory), with its stylesheet, for a browser screenshot
 // (docs/admin.png). Skipped unless the variable is set.
 func TestAdminScreenshot(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("LITMUS_ADMIN_SNAPSHOT")
 	if dir == "" {
 		t.Skip("set LITMUS_ADMIN_SNAPSHOT to a directory to write the admin page there")
@@ -234,6 +242,7 @@ func visibleText(page string) string {
 // records it; it is shown with its date and visitors from then on, also on the list of
 // pages, even after more traffic that alone would say something else.
 func TestAdminRecordsAndShowsTheDecision(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	high := map[string]float64{"no-awkward-emails": 0.25, "paid-on-time": 0.25}
@@ -258,5 +267,26 @@ func TestAdminRecordsAndShowsTheDecision(t *testing.T) {
 	index := visibleText(e.adminGet("/admin"))
 	if !strings.Contains(index, "Validated on "+decided.DecidedAt.UTC().Format("2 Jan 2006")) {
 		t.Errorf("the list of pages lacks the decision:\n%s", index)
+	}
+
+	// The bar changes: a new phase starts, and phase 1's decision stays in its timeline
+	// entry and in its own report.
+	ps, err := pages.LoadExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps[0].PassBar.TargetRate = 0.06
+	s, err := site.Build(context.Background(), ps, pages.DefaultTheme(), pages.Options{}, e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.site.Swap(s)
+	text = visibleText(e.adminGet("/admin/pages/chaser"))
+	if !strings.Contains(text, "Decision: "+want) || !strings.Contains(text, "Since then, until the phase ended: 300 more visitors") {
+		t.Errorf("the timeline lacks phase 1's decision:\n%s", text)
+	}
+	text = visibleText(e.adminGet("/admin/pages/chaser/phases/1"))
+	if !strings.Contains(text, want) || !strings.Contains(text, "Since then, until the phase ended: 300 more visitors and 0 more signups.") {
+		t.Errorf("phase 1's report lacks its decision:\n%s", text)
 	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -65,10 +66,15 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		reject("too_fast")
 		return s.fakeSuccess(c, e)
 	}
-	if !s.limits.Allow(s.clientIP(c), now) {
+	if client := s.clientIP(c); !s.limits.Allow(client, now) {
 		reject("rate_limited")
 		c.Set(fiber.HeaderRetryAfter, "60")
-		return fiber.NewError(fiber.StatusTooManyRequests, "Too many signups from your network in the last minute. Please wait a minute and try again.")
+		msg := "Too many signups from your network in the last minute. Please wait a minute and try again."
+		if ip := net.ParseIP(client); ip != nil && ip.IsLoopback() {
+			// Only the founder trying Litmus on their own machine signs up from loopback.
+			msg += " Trying Litmus on your own machine? Start it with LITMUS_SIGNUP_LIMIT=0 to sign up as many test visitors as you like."
+		}
+		return fiber.NewError(fiber.StatusTooManyRequests, msg)
 	}
 	if ferrs != nil {
 		reject("invalid")
@@ -77,10 +83,14 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 
 	ctx, cancel := context.WithTimeout(c.UserContext(), signupTimeout)
 	defer cancel()
-	res, err := s.Store.InsertSignup(ctx, store.Signup{
+	su := store.Signup{
 		PhaseID: tok.Phase, Page: page, Email: form.Email, VisitorID: tok.Visitor,
 		Variant: tok.Variant, Fields: form.Fields, At: now,
-	})
+	}
+	if e.Page.DoubleOptIn {
+		su.ConfirmLinkBase = s.origin(c) // the confirmation mail is queued in the same transaction
+	}
+	res, err := s.Store.InsertSignup(ctx, su)
 	if err != nil {
 		reject("unavailable")
 		s.Logger.Error("signup not stored", "page", page, "err", err)
@@ -90,13 +100,23 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		// The same answer as a first signup: saying "already signed up" would let anyone
 		// test which addresses are on the list.
 		reject("duplicate")
+		return s.success(c, e, 0)
 	}
-	return s.success(c, e)
+	if su.ConfirmLinkBase != "" && s.MailQueued != nil {
+		s.MailQueued()
+	}
+	if res.Repeat {
+		// Counted in this phase, but the contact is the one stored before: like a
+		// duplicate, its share link and answers are not handed to whoever typed the address.
+		return s.success(c, e, 0)
+	}
+	return s.success(c, e, res.ID)
 }
 
-// success answers a stored (or duplicate) signup.
-func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
-	thanks := "/" + e.Page.Slug + "/thanks"
+// success answers a stored (or duplicate) signup: id is the new signup's, 0 for anything
+// else (see thanksPath).
+func (s *server) success(c *fiber.Ctx, e *site.Entry, id int64) error {
+	thanks := s.thanksPath(e, id)
 	if wantsJSON(c) {
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "redirect": thanks})
 	}
@@ -104,7 +124,7 @@ func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
 }
 
 // fakeSuccess answers a trapped bot exactly like a person, so it learns nothing.
-func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e) }
+func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e, 0) }
 
 // formAgain shows the form again with the errors and the visitor's input (status 422, or
 // 503 when the database could not take the signup).

@@ -52,10 +52,20 @@ func Record(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) 
 	if have[store.DecisionVerdict] && have[store.DecisionSRM] {
 		return nil
 	}
-	report, _, err := analyze(ctx, st, e, now)
+	h, err := loadHistory(ctx, st, e.Page.Slug, now)
 	if err != nil {
 		return err
 	}
+	i := h.index(e.Phase.ID)
+	if i != 0 {
+		// Only the current phase can reach a decision; a served entry's phase is the newest.
+		return nil
+	}
+	a, err := h.analyze(ctx, st, i)
+	if err != nil {
+		return err
+	}
+	report := a.report
 	v := report.Verdict
 	base := store.Decision{PhaseID: e.Phase.ID, DecidedAt: now, Visitors: v.Visitors, Signups: v.Signups}
 	if !have[store.DecisionSRM] && report.SRM.Mismatch {
@@ -98,8 +108,9 @@ func WatchDecisions(ctx context.Context, st *store.Store, pages *site.Holder, in
 	}
 }
 
-// decisions reads the phase's recorded decisions and words them against today's verdict.
-func decisions(ctx context.Context, st *store.Store, phaseID int64, now time.Time, current stats.Verdict) (verdict, alarm *Decision, err error) {
+// decisions reads the phase's recorded decisions and words them against the phase's verdict
+// now: today's numbers for the current phase (current true), the final ones for an ended phase.
+func decisions(ctx context.Context, st *store.Store, phaseID int64, now time.Time, latest stats.Verdict, current bool) (verdict, alarm *Decision, err error) {
 	list, err := st.Decisions(ctx, phaseID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("results: %w", err)
@@ -107,9 +118,9 @@ func decisions(ctx context.Context, st *store.Store, phaseID int64, now time.Tim
 	for _, d := range list {
 		out := &Decision{
 			Kind: d.Kind, DecidedAt: d.DecidedAt.UTC(), Visitors: d.Visitors, Signups: d.Signups, CILow: d.CILow, CIHigh: d.CIHigh,
-			VisitorsSince: max(current.Visitors-d.Visitors, 0), SignupsSince: max(current.Signups-d.Signups, 0),
+			VisitorsSince: max(latest.Visitors-d.Visitors, 0), SignupsSince: max(latest.Signups-d.Signups, 0),
 		}
-		out.Sentence = decisionSentence(out, now, current)
+		out.Sentence = decisionSentence(out, now, latest, current)
 		if d.What == store.DecisionSRM {
 			alarm = out
 		} else {
@@ -120,8 +131,9 @@ func decisions(ctx context.Context, st *store.Store, phaseID int64, now time.Tim
 }
 
 // decisionSentence is "Validated on 3 Dec at 612 visitors (44 signups, likely between 5.1%
-// and 11%). Since then: 388 more visitors and 30 more signups."
-func decisionSentence(d *Decision, now time.Time, current stats.Verdict) string {
+// and 11%). Since then: 388 more visitors and 30 more signups." For an ended phase (current
+// false) "since then" runs until the phase ended, and its final numbers stand for today's.
+func decisionSentence(d *Decision, now time.Time, latest stats.Verdict, current bool) string {
 	day := DecisionDate(d.DecidedAt, now)
 	var s string
 	switch d.Kind {
@@ -134,12 +146,16 @@ func decisionSentence(d *Decision, now time.Time, current stats.Verdict) string 
 	}
 	s += fmt.Sprintf(" on %s at %s visitors (%s, likely between %s and %s).", day, Count(d.Visitors),
 		countWord(d.Signups, "signup", "signups"), Percent(d.CILow), Percent(d.CIHigh))
-	if d.VisitorsSince > 0 {
-		s += fmt.Sprintf(" Since then: %s and %s.", countWord(d.VisitorsSince, "more visitor", "more visitors"), countWord(d.SignupsSince, "more signup", "more signups"))
+	since, numbers := "Since then", "Today's numbers"
+	if !current {
+		since, numbers = "Since then, until the phase ended", "Its final numbers"
 	}
-	if string(current.Kind) != d.Kind && !current.Withheld {
+	if d.VisitorsSince > 0 {
+		s += fmt.Sprintf(" %s: %s and %s.", since, countWord(d.VisitorsSince, "more visitor", "more visitors"), countWord(d.SignupsSince, "more signup", "more signups"))
+	}
+	if string(latest.Kind) != d.Kind && !latest.Withheld {
 		s += fmt.Sprintf(" The decision stands: it was reached with its 5%% error rate, and stopping at the first verdict keeps it. "+
-			"(Today's numbers on their own would say \"%s\".)", VerdictLabel(current.Kind, false))
+			"(%s on their own would say \"%s\".)", numbers, VerdictLabel(latest.Kind, false))
 	}
 	return s
 }

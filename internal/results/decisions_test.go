@@ -120,6 +120,28 @@ func TestDecisionIsRecordedOnceAndKept(t *testing.T) {
 	if err != nil || r.Decision != nil || r.SRMAlarm != nil {
 		t.Errorf("new phase: decision %+v, alarm %+v, %v", r.Decision, r.SRMAlarm, err)
 	}
+
+	// The ended phase keeps its decision: in its own report, in the timeline, and as the
+	// page's latest decision, though its final numbers alone say otherwise.
+	if len(r.EarlierPhases) != 1 || r.EarlierPhases[0].Decision == nil || r.EarlierPhases[0].Decision.Kind != "invalidated" {
+		t.Errorf("timeline of the new phase: %+v", r.EarlierPhases)
+	}
+	old, ok, err := PhaseResults(ctx, st, p2, 1, later)
+	if err != nil || !ok || old.Phase.Current || old.Decision == nil || old.Decision.Visitors != decidedVisitors {
+		t.Fatalf("phase 1 reopened: ok %v, decision %+v, %v", ok, old.Decision, err)
+	}
+	if s := old.Decision.Sentence; !strings.Contains(s, "Since then, until the phase ended: 400 more visitors and 200 more signups.") ||
+		!strings.Contains(s, "Its final numbers on their own would say") {
+		t.Errorf("phase 1's decision reads %q", s)
+	}
+	hist, err := History(ctx, st, p2.Slug, later)
+	if err != nil || len(hist) != 2 || hist[0].Decision != nil || hist[1].Decision == nil || hist[1].Decision.Kind != "invalidated" {
+		t.Errorf("history %+v, %v", hist, err)
+	}
+	sum, err = Summarize(ctx, st, e2, later)
+	if err != nil || sum.Decided != "" || sum.Decision == nil || sum.Decision.Phase != 1 || sum.Decision.Verdict != stats.Invalidated {
+		t.Errorf("summary after the new phase: %+v (latest %+v), %v", sum, sum.Decision, err)
+	}
 }
 
 func TestDecisionDate(t *testing.T) {

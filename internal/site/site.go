@@ -28,6 +28,9 @@ type Site struct {
 	Default  *Entry
 	bySlug   map[string]*Entry
 	LoadedAt time.Time
+	// Report is what loading it did to each page's test, compared with the site it
+	// replaced (set by Holder.Swap).
+	Report []PageReport
 }
 
 // Phaser records experiment phases; *store.Store implements it.

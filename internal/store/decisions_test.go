@@ -10,6 +10,7 @@ import (
 )
 
 func TestRecordDecisionKeepsTheFirstAndSurvivesARestart(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	ctx := context.Background()
 	p, err := s.EnsurePhase(ctx, "idea", "h1", []byte(`{}`))
@@ -61,6 +62,7 @@ func TestRecordDecisionKeepsTheFirstAndSurvivesARestart(t *testing.T) {
 }
 
 func TestRecordDecisionRefusesWhatItCannotMean(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	p, err := s.EnsurePhase(ctx, "idea", "h1", []byte(`{}`))

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package main
-
-import "os"
-
-// chownLike does nothing where files have no Unix owner.
-func chownLike(string, os.FileInfo) error { return nil }
