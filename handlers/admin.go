@@ -41,6 +41,9 @@ func (a *admin) summaries(ctx context.Context) ([]results.Summary, error) {
 	st := a.Site.Load()
 	list := make([]results.Summary, 0, len(st.Entries))
 	for _, e := range st.Entries {
+		if err := results.Record(ctx, a.Store, e, now); err != nil {
+			return nil, err
+		}
 		sum, err := results.Summarize(ctx, a.Store, e, now)
 		if err != nil {
 			return nil, err
@@ -59,7 +62,11 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	r, err := results.Page(ctx, a.Store, e, a.Now())
+	now := a.Now()
+	if err := results.Record(ctx, a.Store, e, now); err != nil {
+		return err
+	}
+	r, err := results.Page(ctx, a.Store, e, now)
 	if err != nil {
 		return err
 	}

@@ -212,6 +212,7 @@ var funcs = template.FuncMap{
 		return strconv.Itoa(n)
 	},
 	"deref": func(t *time.Time) time.Time { return *t },
+	"kind":  func(k string) stats.VerdictKind { return stats.VerdictKind(k) },
 	"plural": func(n int64, one, many string) string {
 		if n == 1 {
 			return "1 " + one

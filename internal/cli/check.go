@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/litmuslabs/litmus/internal/pagedir"
+	"github.com/litmuslabs/litmus/internal/stats"
 	"github.com/litmuslabs/litmus/pages"
 )
 
@@ -51,6 +52,9 @@ func runCheck(_ context.Context, args []string, getenv func(string) string, stdo
 			def = " (default page, served at /)"
 		}
 		fmt.Fprintf(stdout, "ok  /%s%s: %d variants, bar %.4g%% after %d visitors\n", p.Slug, def, len(p.Variants), p.PassBar.TargetRate*100, p.PassBar.MinVisitors)
+		// Issue 12: what this bar and minimum can detect, from the always-valid test.
+		plan := stats.PlanFor(stats.PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: int64(p.PassBar.MinVisitors), MinDays: p.PassBar.MinDays})
+		fmt.Fprintf(stdout, "    %s\n", plan.Sentence)
 	}
 	return nil
 }

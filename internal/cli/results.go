@@ -245,6 +245,9 @@ func printPhaseLine(w io.Writer, ph results.PhaseSummary) {
 	}
 	fmt.Fprintf(w, "Phase %d, %s: %s visitors, %s signups, %s. %s\n", ph.Number, when,
 		results.Count(ph.Visitors), results.Count(ph.Signups), rate, results.VerdictLabel(ph.Verdict, ph.Withheld))
+	if ph.Decision != nil {
+		fmt.Fprintf(w, "  Decision: %s\n", ph.Decision.Sentence)
+	}
 	if ph.Promise != "" {
 		fmt.Fprintf(w, "  You promised: %s\n", ph.Promise)
 	}
@@ -315,12 +318,25 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 	writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true, 5: true, 7: true, 8: true})
 	fmt.Fprintln(w)
 
+	if r.SRMAlarm != nil {
+		fmt.Fprintf(w, "Split check: %s\n", r.SRMAlarm.Sentence)
+	}
 	if !r.Trustworthy {
 		fmt.Fprintf(w, "NO VERDICT — the numbers can't be trusted yet. %s\n", r.SRM.Message)
 		printSignals(w, r)
 		return
 	}
-	fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	if r.Decision != nil { // the recorded first verdict stands
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(stats.VerdictKind(r.Decision.Kind), false)), r.Decision.Sentence)
+		numbers := "Today's numbers"
+		if !r.Phase.Current {
+			numbers = "Its final numbers"
+		}
+		fmt.Fprintf(w, "%s: %s\n", numbers, r.Verdict.Sentence)
+	} else {
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	}
+	fmt.Fprintf(w, "Plan: %s\n", r.Plan.Sentence)
 	if r.Promise != "" {
 		fmt.Fprintf(w, "You promised to: %s\n", r.Promise)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/metrics"
 	"github.com/litmuslabs/litmus/internal/pagedir"
+	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -116,6 +117,8 @@ type server struct {
 	errc       chan error // a listener that stopped serving
 	stopMail   context.CancelFunc
 	mailDone   chan struct{} // closed when the mail worker has stopped
+	stopWatch  context.CancelFunc
+	watchDone  chan struct{} // closed when the decision watcher has stopped
 }
 
 // buildServer loads the theme and page files, opens the database, builds the site, the
@@ -289,6 +292,14 @@ func (srv *server) listen(stdout io.Writer) error {
 			srv.mailer.Run(mailCtx) // first round at once: mails a crash left unsent go out now
 		}
 	}()
+	// Each phase's first verdict is written down within a minute of being reached, even
+	// with nobody looking (results.Record, the decision record).
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	srv.stopWatch, srv.watchDone = stopWatch, make(chan struct{})
+	go func() {
+		defer close(srv.watchDone)
+		results.WatchDecisions(watchCtx, srv.st, &srv.holder, time.Minute, srv.logger)
+	}()
 	go func() {
 		if err := srv.metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
 			srv.errc <- err
@@ -334,6 +345,8 @@ func (srv *server) shutdown() error {
 	_ = srv.metricsSrv.Shutdown(sctx)
 	srv.stopMail() // a mail cut short stays unsent in the outbox and goes out after the restart
 	<-srv.mailDone
+	srv.stopWatch() // a decision not yet written is recorded at the next look or start
+	<-srv.watchDone
 	if err := srv.st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
