@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,6 +9,7 @@ import (
 	"github.com/litmuslabs/litmus/handlers/views"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // adminTimeout bounds the queries behind one admin page or API answer; they read a few
@@ -56,7 +56,7 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	slug := e.Page.Slug
+	urls := pages.URLsOf(e.Page, "")
 	today := r.GeneratedAt.Format(time.DateOnly)
 	daily := r.Daily
 	if r.Verdict.Visitors == 0 {
@@ -65,8 +65,8 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	v := views.Page{
 		Layout:     a.layout(e.Page.Title),
 		R:          r,
-		URL:        "/" + slug,
-		CSVURL:     "/admin/pages/" + slug + "/signups.csv",
+		URL:        urls.Page,
+		CSVURL:     pages.CSVURL(e.Page.Slug),
 		FieldNames: results.FieldNames(e.Page),
 		VisitorsChart: views.NewChart("chart-visitors", "Visitors per day", "visitors", daily, today,
 			func(d results.DayVariant) int64 { return d.Visitors }),
@@ -75,7 +75,7 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	}
 	for i, variant := range e.Page.Variants {
 		v.Previews = append(v.Previews, views.Preview{
-			ID: variant.ID, URL: "/" + slug + "?variant=" + url.QueryEscape(variant.ID), Class: views.VariantClass(i), Control: i == 0,
+			ID: variant.ID, URL: urls.Preview(variant.ID), Class: views.VariantClass(i), Control: i == 0,
 		})
 	}
 	return a.render(c, fiber.StatusOK, "page.html", v)

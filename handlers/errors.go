@@ -60,7 +60,7 @@ func (s *server) countTooLarge(c *fiber.Ctx) {
 	if !ok || strings.Contains(slug, "/") {
 		return
 	}
-	if e := s.Site.Load().Lookup(slug); e != nil {
+	if e := s.resolve(c, slug); e != nil {
 		s.Metrics.SignupsRejected.WithLabelValues(e.Page.Slug, "too_large").Inc()
 	}
 }

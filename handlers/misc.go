@@ -26,7 +26,7 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 
 // handleThanks serves GET /{slug}/thanks, prepared at load time.
 func (s *server) handleThanks(c *fiber.Ctx) error {
-	e := s.Site.Load().Lookup(c.Params("slug"))
+	e := s.resolve(c, c.Params("slug"))
 	if e == nil {
 		return fiber.ErrNotFound
 	}

@@ -95,16 +95,12 @@ func (s *server) writePage(c *fiber.Ctx, r *pages.Rendered, token string) error 
 
 // entry finds the page for GET / or /{slug}, or answers 404.
 func (s *server) entry(c *fiber.Ctx) (*site.Entry, error) {
-	st := s.Site.Load()
 	slug := c.Params("slug")
-	if slug == "" {
-		if st.Default == nil {
-			return nil, fiber.NewError(fiber.StatusNotFound, "No page here yet.")
-		}
-		return st.Default, nil
-	}
-	if e := st.Lookup(slug); e != nil {
+	if e := s.resolve(c, slug); e != nil {
 		return e, nil
+	}
+	if slug == "" {
+		return nil, fiber.NewError(fiber.StatusNotFound, "No page here yet.")
 	}
 	return nil, fiber.ErrNotFound
 }

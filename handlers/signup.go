@@ -26,8 +26,7 @@ const signupTimeout = 5 * time.Second
 // On invalid input it shows the form again (422) with each message next to its field and
 // everything the visitor typed kept. Traps for bots answer like a success and store nothing.
 func (s *server) handleSignup(c *fiber.Ctx) error {
-	st := s.Site.Load()
-	e := st.Lookup(c.Params("slug"))
+	e := s.resolve(c, c.Params("slug"))
 	if e == nil {
 		return fiber.ErrNotFound
 	}
@@ -96,7 +95,7 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 
 // success answers a stored (or duplicate) signup.
 func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
-	thanks := "/" + e.Page.Slug + "/thanks"
+	thanks := pages.URLsOf(e.Page, "").Thanks
 	if wantsJSON(c) {
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "redirect": thanks})
 	}

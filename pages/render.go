@@ -226,14 +226,6 @@ func splitAtToken(page []byte) (*Rendered, error) {
 	return &Rendered{Head: head, Tail: tail}, nil
 }
 
-// pagePath is where the page is served: the default page's address is the site's root.
-func pagePath(p *Page) string {
-	if p.Default {
-		return "/"
-	}
-	return "/" + p.Slug
-}
-
 // headView is what the shared <head> shows: title, description, links and social cards.
 type headView struct {
 	Title       string
@@ -262,7 +254,7 @@ func newHeadView(p *Page, opts Options) (headView, error) {
 	h := headView{
 		Title:       p.Title,
 		Description: p.Description,
-		Canonical:   base + pagePath(p),
+		Canonical:   URLsOf(p, base).Public,
 		Image:       p.SocialImage,
 		ThemeColor:  palette.Brand,
 		Script:      true,
@@ -322,9 +314,10 @@ type fieldView struct {
 }
 
 func newFormView(p *Page, v *Variant, f FormState) formView {
+	urls := URLsOf(p, "")
 	fv := formView{
-		Action:        "/" + p.Slug + "/signup",
-		Thanks:        "/" + p.Slug + "/thanks",
+		Action:        urls.Action,
+		Thanks:        urls.Thanks,
 		Token:         f.Token,
 		CTA:           v.CTA,
 		TokenField:    TokenField,

@@ -14,6 +14,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
 	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // Bounds on the lists a Results holds, so a page with years of traffic or thousands of
@@ -147,6 +148,8 @@ type Summary struct {
 	TargetRate float64           `json:"target_rate"`
 	Verdict    stats.VerdictKind `json:"verdict"`
 	Withheld   bool              `json:"withheld"` // the split check failed: Verdict is not a result
+	URL        string            `json:"url"`      // the page's public address (a path without a base URL)
+	AdminURL   string            `json:"-"`        // the page's results in the admin
 }
 
 // Page returns the results of e's current phase at now.
@@ -197,6 +200,7 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 		Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
 		Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, TargetRate: v.TargetRate,
 		Verdict: v.Kind, Withheld: v.Withheld,
+		URL: pages.URLsOf(e.Page, "").Page, AdminURL: pages.AdminURL(e.Page.Slug),
 	}, nil
 }
 

@@ -62,6 +62,16 @@ func Build(ctx context.Context, ps []*pages.Page, theme *pages.Theme, opts pages
 	return s, nil
 }
 
+// Resolve returns the page a public request is for: the page whose slug is slug, or the
+// default page for "" (the site's root). nil when there is none. Handlers reach it through
+// handlers.resolve; the admin, which names pages by slug whatever the address, uses Lookup.
+func (s *Site) Resolve(slug string) *Entry {
+	if slug == "" {
+		return s.Default
+	}
+	return s.bySlug[slug]
+}
+
 // Lookup returns the page with the given slug, or nil.
 func (s *Site) Lookup(slug string) *Entry { return s.bySlug[slug] }
 

@@ -1,0 +1,52 @@
+package pages
+
+import (
+	"net/url"
+	"strings"
+)
+
+// URLs are the addresses of one page: the one place they are built, so the renderer, the
+// handlers and the admin never disagree about where a page, its form or its thanks live.
+// Paths are relative to the host that serves the page.
+type URLs struct {
+	Page   string // the landing page: "/" for the default page, else "/{slug}"
+	Action string // where the form posts
+	Thanks string // the thank-you page
+	// Public is the page's full address for search engines, link previews and share links:
+	// the site's base URL + Page, or just Page when there is no base URL.
+	Public string
+	// preview is where previews are served: the slug's own path on the main site, so a
+	// preview link says which page it is even for the default page.
+	preview string
+}
+
+// URLsOf returns p's addresses. base is the site's public address (Options.BaseURL, no
+// trailing slash needed); it may be empty.
+func URLsOf(p *Page, base string) URLs {
+	path := "/" + p.Slug
+	if p.Default {
+		path = "/"
+	}
+	return URLs{
+		Page:    path,
+		Action:  "/" + p.Slug + "/signup",
+		Thanks:  "/" + p.Slug + "/thanks",
+		Public:  strings.TrimSuffix(base, "/") + path,
+		preview: "/" + p.Slug,
+	}
+}
+
+// Preview is the address of one variant's preview (never counted, form switched off).
+func (u URLs) Preview(variant string) string {
+	return withQuery(u.preview, "variant", variant)
+}
+
+func withQuery(addr, key, value string) string {
+	return addr + "?" + key + "=" + url.QueryEscape(value)
+}
+
+// AdminURL is the admin's page for the page with slug; CSVURL its signups export.
+func AdminURL(slug string) string { return "/admin/pages/" + url.PathEscape(slug) }
+
+// CSVURL is the address of the page's signups as CSV, in the admin.
+func CSVURL(slug string) string { return AdminURL(slug) + "/signups.csv" }
