@@ -65,7 +65,7 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	v := views.Page{
 		Layout:     a.layout(e.Page.Title),
 		R:          r,
-		URL:        urls.Page,
+		URL:        urls.Public, // the page's own domain when it has one
 		CSVURL:     pages.CSVURL(e.Page.Slug),
 		FieldNames: results.FieldNames(e.Page),
 		VisitorsChart: views.NewChart("chart-visitors", "Visitors per day", "visitors", daily, today,

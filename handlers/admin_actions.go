@@ -55,7 +55,7 @@ func (a *admin) handleReload(c *fiber.Ctx) error {
 		st := a.Site.Load()
 		var served []string
 		for _, e := range st.Entries {
-			served = append(served, pages.URLsOf(e.Page, "").Page+" — "+e.Page.Title)
+			served = append(served, pages.URLsOf(e.Page, "").Public+" — "+e.Page.Title)
 		}
 		return a.notice(c, fiber.StatusOK, true, "Page files reloaded",
 			fmt.Sprintf("Now serving %s. A page whose pitch, weights or bar changed starts a new test phase.", plural(int64(len(st.Entries)), "page", "pages")), served)

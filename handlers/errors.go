@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/litmuslabs/litmus/internal/site"
 )
 
 // handleError is the one place errors become HTTP answers (Fiber's default would send
@@ -56,11 +58,13 @@ func (s *server) countTooLarge(c *fiber.Ctx) {
 	if c.Method() != fiber.MethodPost {
 		return
 	}
-	slug, ok := strings.CutSuffix(strings.TrimPrefix(c.Path(), "/"), "/signup")
-	if !ok || strings.Contains(slug, "/") {
-		return
+	var e *site.Entry
+	if c.Path() == "/signup" {
+		e = s.Site.Load().OnDomain(requestHost(c))
+	} else if slug, ok := strings.CutSuffix(strings.TrimPrefix(c.Path(), "/"), "/signup"); ok && !strings.Contains(slug, "/") {
+		e = s.resolve(c, slug)
 	}
-	if e := s.resolve(c, slug); e != nil {
+	if e != nil {
 		s.Metrics.SignupsRejected.WithLabelValues(e.Page.Slug, "too_large").Inc()
 	}
 }

@@ -24,9 +24,10 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 	return c.SendString("ok\n")
 }
 
-// handleThanks serves GET /{slug}/thanks, prepared at load time.
+// handleThanks serves GET /{slug}/thanks (GET /thanks on a page's own domain), prepared at
+// load time.
 func (s *server) handleThanks(c *fiber.Ctx) error {
-	e := s.resolve(c, c.Params("slug"))
+	e := s.routed(c)
 	if e == nil {
 		return fiber.ErrNotFound
 	}

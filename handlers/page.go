@@ -21,7 +21,7 @@ import (
 // not counted. A person's first view in the current phase is queued as an exposure.
 func (s *server) handlePage(c *fiber.Ctx) error {
 	e, err := s.entry(c)
-	if err != nil {
+	if e == nil {
 		return err
 	}
 	page := e.Page.Slug
@@ -93,11 +93,16 @@ func (s *server) writePage(c *fiber.Ctx, r *pages.Rendered, token string) error 
 	return r.WriteWithToken(c.Response().BodyWriter(), token)
 }
 
-// entry finds the page for GET / or /{slug}, or answers 404.
+// entry finds the page for GET / or /{slug}, or answers 404. A nil entry with a nil error
+// means the answer (a redirect) is already written.
 func (s *server) entry(c *fiber.Ctx) (*site.Entry, error) {
 	slug := c.Params("slug")
 	if e := s.resolve(c, slug); e != nil {
 		return e, nil
+	}
+	if e := s.Site.Load().Lookup(slug); e != nil && len(e.Page.Domains) > 0 && s.Site.Load().OnDomain(requestHost(c)) == nil {
+		// An old /{slug} link to a page that now has its own domain: send the visitor there.
+		return nil, c.Redirect(pages.URLsOf(e.Page, "").Public, fiber.StatusFound)
 	}
 	if slug == "" {
 		return nil, fiber.NewError(fiber.StatusNotFound, "No page here yet.")

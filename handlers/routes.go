@@ -32,6 +32,12 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/api/v1/pages", a.requireAdmin, a.handleAPIPages).Name("api")
 	app.Get("/api/v1/pages/:slug/results", a.requireAdmin, a.handleAPIResults).Name("api")
 
+	// A domain per page: on a page's own host its form posts to /signup and its thanks is
+	// /thanks (GET / is the page itself, below). On the main site these answer 404 ("signup"
+	// and "thanks" are reserved slugs). Before /:slug, which would take /thanks.
+	app.Post("/signup", s.handleSignup).Name("signup")
+	app.Get("/thanks", s.handleThanks).Name("thanks")
+
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")
 	app.Get("/:slug", s.handlePage).Name("page")

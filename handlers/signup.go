@@ -21,12 +21,12 @@ import (
 // to try again, with their input kept.
 const signupTimeout = 5 * time.Second
 
-// handleSignup serves POST /{slug}/signup. On success it answers 303 to the thanks page
+// handleSignup serves POST /{slug}/signup (POST /signup on a page's own domain). On success it answers 303 to the thanks page
 // (201 JSON for clients that ask for JSON) only after the signup's transaction committed.
 // On invalid input it shows the form again (422) with each message next to its field and
 // everything the visitor typed kept. Traps for bots answer like a success and store nothing.
 func (s *server) handleSignup(c *fiber.Ctx) error {
-	e := s.resolve(c, c.Params("slug"))
+	e := s.routed(c)
 	if e == nil {
 		return fiber.ErrNotFound
 	}
@@ -143,16 +143,20 @@ func viewer(c *fiber.Ctx, e *site.Entry, tok formtoken.Token, terr error) formto
 	return formtoken.Token{Visitor: "unknown", Variant: e.Page.Control().ID}
 }
 
-// crossSite reports a POST that a browser says came from another site. Sec-Fetch-Site is
-// sent by every current browser; Origin is the fallback. A request with neither (an old
+// crossSite reports a POST that a browser says came from another site, or from another host
+// than the one it is sent to. Sec-Fetch-Site is sent by every current browser; Origin is the
+// fallback. A request with neither (an old
 // browser, curl) is let through: the token and the limits still apply.
 func crossSite(c *fiber.Ctx) bool {
 	switch c.Get("Sec-Fetch-Site") {
 	case "cross-site":
 		return true
-	case "same-origin", "same-site", "none":
+	case "same-origin", "none":
 		return false
 	}
+	// "same-site" is another host under the same registrable domain, which may be another
+	// page's own domain (a.example.com next to b.example.com): like a browser without
+	// Sec-Fetch-Site, it must show an Origin that is this request's own host.
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" {
 		return false

@@ -15,7 +15,12 @@ type Page struct {
 	SocialImage string // og:image URL (absolute, or a /static/ path); optional
 	BrandColor  string // CSS hex colour like "#4f46e5"; optional, theme default otherwise
 	Logo        string // logo image URL; optional
-	Default     bool   // served at GET / (exactly one page is the default)
+	Default     bool   // served at GET / of the main site (one page without domains is the default)
+	// Domains are the host names that serve this page at / (its form at /signup, its thanks
+	// at /thanks), lowercase ASCII as browsers send them; the first is its public address.
+	// A page without domains is served at /{slug} on the main site.
+	Domains     []string
+	domainLines []int // each domain's line in the file, for checks across files
 	Variants    []Variant
 	Fields      []Field // always starts with the email field
 	Thanks      Thanks

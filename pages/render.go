@@ -231,7 +231,7 @@ type headView struct {
 	Title       string
 	Description string
 	Canonical   string       // the page's one address for search engines; landing pages only, which also get social cards
-	URL         string       // og:url: absolute only, so empty without Options.BaseURL
+	URL         string       // og:url: absolute only, so empty without Options.BaseURL (or a domain)
 	Image       string       // og:image and twitter:image
 	BrandCSS    template.CSS // the brand colour's custom properties; empty for the default colour
 	ThemeColor  string       // the browser's toolbar colour on phones
@@ -251,10 +251,11 @@ func newHeadView(p *Page, opts Options) (headView, error) {
 	if err != nil {
 		return headView{}, err
 	}
+	urls := URLsOf(p, base)
 	h := headView{
 		Title:       p.Title,
 		Description: p.Description,
-		Canonical:   URLsOf(p, base).Public,
+		Canonical:   urls.Public,
 		Image:       p.SocialImage,
 		ThemeColor:  palette.Brand,
 		Script:      true,
@@ -262,10 +263,10 @@ func newHeadView(p *Page, opts Options) (headView, error) {
 	if h.Description == "" {
 		h.Description = p.Control().Subheadline
 	}
-	if base != "" {
+	if urls.Origin != "" {
 		h.URL = h.Canonical
 		if strings.HasPrefix(h.Image, "/") && !strings.HasPrefix(h.Image, "//") {
-			h.Image = base + h.Image
+			h.Image = urls.Origin + h.Image
 		}
 	}
 	if p.BrandColor != "" {

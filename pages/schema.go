@@ -10,13 +10,14 @@ import (
 // The keys of a page file, section by section, and what a founder probably meant by a
 // key that is not one of them. docs/page-files.md describes each key; keep the two in step.
 var (
-	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar"}
+	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "domains", "variants", "fields", "thanks", "pass_bar"}
 	pageSynonyms = map[string]string{
 		"url": "slug", "path": "slug", "name": "title", "meta_description": "description",
 		"image": "social_image", "og_image": "social_image", "share_image": "social_image",
 		"color": "brand_color", "colour": "brand_color", "brand_colour": "brand_color", "theme_color": "brand_color",
 		"is_default": "default", "home": "default", "variant": "[[variants]]", "field": "[[fields]]",
 		"form": "[[fields]]", "thank_you": "[thanks]", "thankyou": "[thanks]", "success": "[thanks]",
+		"domain": "domains", "host": "domains", "hosts": "domains", "hostnames": "domains",
 		"passbar": "[pass_bar]", "bar": "[pass_bar]", "goal": "[pass_bar]", "hypothesis": "[pass_bar]",
 	}
 
@@ -118,6 +119,10 @@ func (d *fileDecoder) decodePage(values map[string]any) *Page {
 		}
 	}
 	p.Default, _ = d.boolean(root, "default")
+	d.domains(root, p)
+	if p.Default && len(p.Domains) > 0 {
+		d.errorf("default", "default = true is for a page without domains: this page is served at / on its own domains (%s); remove default = true", strings.Join(p.Domains, ", "))
+	}
 	p.Variants = d.variants(root)
 	p.Fields = d.fields(root)
 	p.Thanks = d.thanks(root)

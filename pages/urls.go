@@ -15,14 +15,23 @@ type URLs struct {
 	// Public is the page's full address for search engines, link previews and share links:
 	// the site's base URL + Page, or just Page when there is no base URL.
 	Public string
+	// Origin is the scheme and host of Public ("https://shiftmeals.app"), "" when Public
+	// is only a path.
+	Origin string
 	// preview is where previews are served: the slug's own path on the main site, so a
-	// preview link says which page it is even for the default page.
+	// preview link says which page it is even for the default page; a page with domains
+	// has its previews on its own domain.
 	preview string
 }
 
-// URLsOf returns p's addresses. base is the site's public address (Options.BaseURL, no
-// trailing slash needed); it may be empty.
+// URLsOf returns p's addresses. base is the main site's public address (Options.BaseURL,
+// no trailing slash needed); it may be empty. A page with domains lives at the root of its
+// first domain over HTTPS, whatever base is.
 func URLsOf(p *Page, base string) URLs {
+	if len(p.Domains) > 0 {
+		origin := "https://" + p.Domains[0]
+		return URLs{Page: "/", Action: "/signup", Thanks: "/thanks", Public: origin + "/", Origin: origin, preview: origin + "/"}
+	}
 	path := "/" + p.Slug
 	if p.Default {
 		path = "/"
@@ -32,6 +41,7 @@ func URLsOf(p *Page, base string) URLs {
 		Action:  "/" + p.Slug + "/signup",
 		Thanks:  "/" + p.Slug + "/thanks",
 		Public:  strings.TrimSuffix(base, "/") + path,
+		Origin:  strings.TrimSuffix(base, "/"),
 		preview: "/" + p.Slug,
 	}
 }

@@ -28,7 +28,7 @@ func runCheck(_ context.Context, args []string, getenv func(string) string, stdo
 		fmt.Fprintln(stderr, "litmus check: give at most one directory")
 		return errUsage
 	}
-	ps, err := loadPages(dir)
+	ps, err := loadPages(dir, getenv("LITMUS_BASE_URL"))
 	var perrs pages.Errors
 	if errors.As(err, &perrs) {
 		for _, e := range perrs {
@@ -40,17 +40,37 @@ func runCheck(_ context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	for _, p := range ps {
-		def := ""
-		if p.Default {
-			def = " (default page, served at /)"
+		where := "/" + p.Slug
+		switch {
+		case len(p.Domains) > 0:
+			where = pages.URLsOf(p, "").Public + " (" + p.Slug + ")"
+		case p.Default:
+			where += " (default page, served at /)"
 		}
-		fmt.Fprintf(stdout, "ok  /%s%s: %d variants, bar %.4g%% after %d visitors\n", p.Slug, def, len(p.Variants), p.PassBar.TargetRate*100, p.PassBar.MinVisitors)
+		fmt.Fprintf(stdout, "ok  %s: %d variants, bar %.4g%% after %d visitors\n", where, len(p.Variants), p.PassBar.TargetRate*100, p.PassBar.MinVisitors)
 	}
 	return nil
 }
 
-// loadPages loads the page files in dir, or the built-in examples when dir is "".
-func loadPages(dir string) ([]*pages.Page, error) {
+// loadPages loads the page files in dir, or the built-in examples when dir is "", and checks
+// their domains against the main site's address (LITMUS_BASE_URL).
+func loadPages(dir, baseURL string) ([]*pages.Page, error) {
+	ps, err := loadPageFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	if perrs := pages.CheckBaseURL(ps, baseURL); perrs != nil {
+		if dir != "" {
+			for i := range perrs {
+				perrs[i].File = filepath.Join(dir, perrs[i].File)
+			}
+		}
+		return nil, perrs
+	}
+	return ps, nil
+}
+
+func loadPageFiles(dir string) ([]*pages.Page, error) {
 	if dir == "" {
 		return pages.LoadExamples()
 	}

@@ -41,7 +41,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
-	ps, err := loadPages(cfg.Pages)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}

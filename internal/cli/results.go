@@ -45,7 +45,7 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
-	ps, err := loadPages(cfg.Pages)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}

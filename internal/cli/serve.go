@@ -56,7 +56,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	if err != nil {
 		return err
 	}
-	ps, err := loadPages(cfg.Pages)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}
@@ -90,7 +90,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 	reload := func() error {
 		reloadMu.Lock()
 		defer reloadMu.Unlock()
-		ps, err := loadPages(cfg.Pages)
+		ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 		if err == nil {
 			var s *site.Site
 			if s, err = site.Build(context.Background(), ps, theme, opts, st); err == nil {
@@ -151,7 +151,7 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		}
 	}()
 	logger.Info("litmus started", "version", b.Version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
-		"db", cfg.DB, "pages", len(s.Entries), "default", "/"+s.Default.Page.Slug)
+		"db", cfg.DB, "pages", len(s.Entries))
 	fmt.Fprintf(stdout, "Litmus is serving %d page(s) on http://localhost:%d/ (metrics on :%d/metrics)\n",
 		len(s.Entries), pub.Addr().(*net.TCPAddr).Port, met.Addr().(*net.TCPAddr).Port)
 

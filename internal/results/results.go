@@ -200,7 +200,7 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 		Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
 		Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, TargetRate: v.TargetRate,
 		Verdict: v.Kind, Withheld: v.Withheld,
-		URL: pages.URLsOf(e.Page, "").Page, AdminURL: pages.AdminURL(e.Page.Slug),
+		URL: pages.URLsOf(e.Page, "").Public, AdminURL: pages.AdminURL(e.Page.Slug),
 	}, nil
 }
 
