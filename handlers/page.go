@@ -72,7 +72,7 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 func (s *server) servePreview(c *fiber.Ctx, e *site.Entry, variant string) error {
 	b, ok := e.Prepared.Previews[variant]
 	if !ok {
-		return fiber.NewError(fiber.StatusNotFound, "This page has no variant called “"+clip(variant, 40)+"”.")
+		return fiber.NewError(fiber.StatusNotFound, e.Page.Msg().Text("preview.no_variant", "variant", clip(variant, 40)))
 	}
 	s.Metrics.UncountedViews.WithLabelValues(e.Page.Slug, "preview").Inc()
 	c.Set("X-Robots-Tag", "noindex, nofollow")
@@ -105,7 +105,7 @@ func (s *server) entry(c *fiber.Ctx) (*site.Entry, error) {
 		return nil, c.Redirect(pages.URLsOf(e.Page, "").Public, fiber.StatusFound)
 	}
 	if slug == "" {
-		return nil, fiber.NewError(fiber.StatusNotFound, "No page here yet.")
+		return nil, fiber.ErrNotFound // no page without domains: the main site's root is empty
 	}
 	return nil, fiber.ErrNotFound
 }

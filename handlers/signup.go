@@ -31,11 +31,12 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	page := e.Page.Slug
+	msgs := e.Page.Msg()
 	reject := func(reason string) { s.Metrics.SignupsRejected.WithLabelValues(page, reason).Inc() }
 
 	if crossSite(c) {
 		reject("cross_site")
-		return fiber.NewError(fiber.StatusForbidden, "This form can only be sent from its own page. Please open the page and sign up there.")
+		return fiber.NewError(fiber.StatusForbidden, msgs.Text("form.cross_site"))
 	}
 
 	now := s.Now()
@@ -50,10 +51,10 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		// A stale page from before a restart with a new secret, or a forged post: show the
 		// form again with a fresh token and the input kept; a person just sends it again.
 		reject("bad_token")
-		return again(fiber.StatusUnprocessableEntity, ferrs, "Sorry, this form had expired. Please check your details and send it again.")
+		return again(fiber.StatusUnprocessableEntity, ferrs, msgs.Text("form.bad_token"))
 	case errors.Is(terr, formtoken.ErrExpired):
 		reject("expired")
-		return again(fiber.StatusUnprocessableEntity, ferrs, "This page was open for a long time, so the form expired. Please send it again.")
+		return again(fiber.StatusUnprocessableEntity, ferrs, msgs.Text("form.expired"))
 	}
 	// The honeypot: a field hidden from people by CSS (not type=hidden) that naive bots fill.
 	if strings.TrimSpace(c.FormValue(pages.HoneypotField)) != "" {
@@ -67,7 +68,7 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 	if !s.limits.Allow(s.clientIP(c), now) {
 		reject("rate_limited")
 		c.Set(fiber.HeaderRetryAfter, "60")
-		return fiber.NewError(fiber.StatusTooManyRequests, "Too many signups from your network in the last minute. Please wait a minute and try again.")
+		return fiber.NewError(fiber.StatusTooManyRequests, msgs.Text("form.too_many"))
 	}
 	if ferrs != nil {
 		reject("invalid")
@@ -83,7 +84,7 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 	if err != nil {
 		reject("unavailable")
 		s.Logger.Error("signup not stored", "page", page, "err", err)
-		return again(fiber.StatusServiceUnavailable, nil, "Sorry, we couldn't save your signup just now. Please try again in a moment.")
+		return again(fiber.StatusServiceUnavailable, nil, msgs.Text("form.unavailable"))
 	}
 	if res.Duplicate {
 		// The same answer as a first signup: saying "already signed up" would let anyone

@@ -5,6 +5,8 @@
 // never the other way round.
 package pages
 
+import "github.com/litmuslabs/litmus/internal/i18n"
+
 // Page is one validated landing page: the pitch, its variants, its form and the pass bar
 // the founder committed to before the test started.
 type Page struct {
@@ -21,6 +23,10 @@ type Page struct {
 	// A page without domains is served at /{slug} on the main site.
 	Domains     []string
 	domainLines []int // each domain's line in the file, for checks across files
+	// Lang is the page's language (BCP 47, "en" by default): <html lang> and dir, and the
+	// language of every word Litmus writes on the page, from Messages (see Msg).
+	Lang     string
+	Messages *i18n.Messages
 	Variants    []Variant
 	Fields      []Field // always starts with the email field
 	Thanks      Thanks

@@ -144,7 +144,8 @@ func (pp *Prepared) addVariant(head headView, v *Variant, policy *contentPolicy)
 	if err != nil {
 		return err
 	}
-	view := pageView{Head: head, Page: pp.page, Variant: v, Body: body}
+	view := pageView{Head: head, Page: pp.page, Variant: v, Body: body,
+		PreviewBanner: pp.page.Msg().HTML("preview.banner", "variant", v.ID)}
 	pp.views[v.ID] = view
 
 	live, err := pp.theme.renderPage(view, FormState{Token: tokenMarker})
@@ -209,6 +210,7 @@ func (t *Theme) renderThanks(p *Page, landing headView) ([]byte, error) {
 		Body:      body,
 		ShareText: p.Thanks.ShareText,
 		ShareURL:  landing.Canonical,
+		Copied:    p.Msg().Text("thanks.copied"),
 	})
 }
 
@@ -228,6 +230,8 @@ func splitAtToken(page []byte) (*Rendered, error) {
 
 // headView is what the shared <head> shows: title, description, links and social cards.
 type headView struct {
+	Lang        string // <html lang>: the page's BCP 47 tag
+	Dir         string // <html dir>: "rtl" for right-to-left languages, else "ltr"
 	Title       string
 	Description string
 	Canonical   string       // the page's one address for search engines; landing pages only, which also get social cards
@@ -252,7 +256,10 @@ func newHeadView(p *Page, opts Options) (headView, error) {
 		return headView{}, err
 	}
 	urls := URLsOf(p, base)
+	msgs := p.Msg()
 	h := headView{
+		Lang:        msgs.Lang(),
+		Dir:         msgs.Dir(),
 		Title:       p.Title,
 		Description: p.Description,
 		Canonical:   urls.Public,
@@ -283,6 +290,8 @@ type pageView struct {
 	Body    template.HTML // the variant's Markdown, rendered safe
 	Preview bool
 	Form    formView
+	// PreviewBanner says, in the page's language, that this is a preview (variant in bold).
+	PreviewBanner template.HTML
 }
 
 // formView is what the "form" template shows.
@@ -299,6 +308,9 @@ type formView struct {
 	Messages      []string // above the form: the summary, then errors that belong to no field
 	HasErrors     bool
 	Fields        []fieldView
+	// Words of the form itself, in the page's language.
+	CheckFields string // the summary when fields have errors
+	Honeypot    string // the hidden trap field's label
 }
 
 // fieldView is one field of the form with the visitor's input and its error, if any.
@@ -309,14 +321,20 @@ type fieldView struct {
 	Error     string
 	Autofocus bool // the first field with an error, so keyboard and screen-reader users land on it
 	MaxLength int
-	// MarkOptional adds "(optional)" after the label of a field that is not required, unless
-	// the founder's label already says so.
+	// MarkOptional adds Optional ("(optional)" in the page's language) after the label of a
+	// field that is not required, unless the founder's label already says so.
 	MarkOptional bool
+	Optional     string
+	ChooseOne    string // a select's empty choice when the field has no placeholder
 }
 
 func newFormView(p *Page, v *Variant, f FormState) formView {
 	urls := URLsOf(p, "")
+	msgs := p.Msg()
+	optional := msgs.Text("form.optional")
 	fv := formView{
+		CheckFields:   msgs.Text("form.check_fields"),
+		Honeypot:      msgs.Text("form.honeypot"),
 		Action:        urls.Action,
 		Thanks:        urls.Thanks,
 		Token:         f.Token,
@@ -339,8 +357,9 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 			Error:     msg,
 			Autofocus: hasErr && !focused,
 			MaxLength: maxLength(field),
-			MarkOptional: !field.Required &&
-				!strings.Contains(strings.ToLower(field.Label), "optional"),
+			MarkOptional: !field.Required && !saysOptional(field.Label, optional),
+			Optional:     optional,
+			ChooseOne:    msgs.Text("form.choose_one"),
 		}
 		focused = focused || hasErr
 	}
@@ -357,6 +376,14 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 		fv.Messages = append(fv.Messages, f.Errors[name])
 	}
 	return fv
+}
+
+// saysOptional reports a label that already says the field is optional, in English or in
+// the page's language ("(optional)" → "optional", "（任意）" → "任意").
+func saysOptional(label, optional string) bool {
+	l := strings.ToLower(label)
+	word := strings.ToLower(strings.Trim(optional, "()（） "))
+	return strings.Contains(l, "optional") || (word != "" && strings.Contains(l, word))
 }
 
 // maxLength is the field's limit, or the default for its kind when the page sets none (the
@@ -383,12 +410,15 @@ type thanksView struct {
 	Body      template.HTML
 	ShareText string
 	ShareURL  string
+	Copied    string // "Link copied: {url}" in the page's language, for app.js
 }
 
 // errorView is what error.html shows.
 type errorView struct {
-	Head    headView
-	Status  int
-	Title   string
-	Message string
+	Head       headView
+	Status     int
+	Title      string
+	Message    string
+	StatusText string // "Error 404" in the page's language
+	Home       string // the link back to the start page
 }
