@@ -27,10 +27,10 @@ type Page struct {
 	// language of every word Litmus writes on the page, from Messages (see Msg).
 	Lang     string
 	Messages *i18n.Messages
-	Variants    []Variant
-	Fields      []Field // always starts with the email field
-	Thanks      Thanks
-	PassBar     PassBar
+	Variants []Variant
+	Fields   []Field // always starts with the email field
+	Thanks   Thanks
+	PassBar  PassBar
 }
 
 // Variant is one version of the pitch. The first variant is the control.

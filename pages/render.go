@@ -351,12 +351,12 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 	for i, field := range p.Fields {
 		msg, hasErr := f.Errors[field.Name]
 		fv.Fields[i] = fieldView{
-			Field:     field,
-			ID:        "f-" + field.Name,
-			Value:     f.Values[field.Name],
-			Error:     msg,
-			Autofocus: hasErr && !focused,
-			MaxLength: maxLength(field),
+			Field:        field,
+			ID:           "f-" + field.Name,
+			Value:        f.Values[field.Name],
+			Error:        msg,
+			Autofocus:    hasErr && !focused,
+			MaxLength:    maxLength(field),
 			MarkOptional: !field.Required && !saysOptional(field.Label, optional),
 			Optional:     optional,
 			ChooseOne:    msgs.Text("form.choose_one"),
