@@ -67,6 +67,7 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 		R:          r,
 		URL:        urls.Public, // the page's own domain when it has one
 		CSVURL:     pages.CSVURL(e.Page.Slug),
+		Lang:       e.Page.Msg().Lang(),
 		FieldNames: results.FieldNames(e.Page),
 		VisitorsChart: views.NewChart("chart-visitors", "Visitors per day", "visitors", daily, today,
 			func(d results.DayVariant) int64 { return d.Visitors }),

@@ -73,7 +73,8 @@ type Index struct {
 type Page struct {
 	Layout
 	R             results.Results
-	URL           string // the page's public path, "/chaser" ("/" for the default page)
+	URL           string // the page's public address: its own domain, else its path on this site
+	Lang          string // the page's language (the admin itself stays in English)
 	CSVURL        string
 	Previews      []Preview
 	VisitorsChart Chart

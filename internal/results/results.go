@@ -149,6 +149,7 @@ type Summary struct {
 	Verdict    stats.VerdictKind `json:"verdict"`
 	Withheld   bool              `json:"withheld"` // the split check failed: Verdict is not a result
 	URL        string            `json:"url"`      // the page's public address (a path without a base URL)
+	Lang       string            `json:"lang"`     // the page's language (BCP 47)
 	AdminURL   string            `json:"-"`        // the page's results in the admin
 }
 
@@ -200,7 +201,7 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 		Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
 		Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, TargetRate: v.TargetRate,
 		Verdict: v.Kind, Withheld: v.Withheld,
-		URL: pages.URLsOf(e.Page, "").Public, AdminURL: pages.AdminURL(e.Page.Slug),
+		URL: pages.URLsOf(e.Page, "").Public, Lang: e.Page.Msg().Lang(), AdminURL: pages.AdminURL(e.Page.Slug),
 	}, nil
 }
 
