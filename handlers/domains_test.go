@@ -5,9 +5,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/pages"
@@ -260,5 +263,44 @@ func TestAdminLinksEachPageToItsRealAddress(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("admin page lacks %s", want)
 		}
+	}
+}
+
+// TestFlyServesEveryDomainOverHTTPSAndChecksHealth: fly.toml's force_https and health check
+// are set on the one [http_service], which Fly applies to every host name whose certificate
+// is added with `fly certs add`; there is no per-host setting to forget. The check asks
+// /healthz, which answers on any Host (TestHealthAndAdminOnEveryHost).
+func TestFlyServesEveryDomainOverHTTPSAndChecksHealth(t *testing.T) {
+	raw, err := os.ReadFile("../fly.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fly struct {
+		Services    []any `toml:"services"`
+		HTTPService struct {
+			InternalPort int  `toml:"internal_port"`
+			ForceHTTPS   bool `toml:"force_https"`
+			Checks       []struct {
+				Path    string            `toml:"path"`
+				Headers map[string]string `toml:"headers"`
+			} `toml:"checks"`
+		} `toml:"http_service"`
+		Env map[string]string `toml:"env"`
+	}
+	if err := toml.Unmarshal(raw, &fly); err != nil {
+		t.Fatal(err)
+	}
+	h := fly.HTTPService
+	if !h.ForceHTTPS {
+		t.Error("fly.toml: [http_service] force_https is not true; visitors to a page's domain would stay on http://")
+	}
+	if len(fly.Services) != 0 {
+		t.Error("fly.toml has [[services]] next to [http_service]; a domain could be served without force_https")
+	}
+	if len(h.Checks) != 1 || h.Checks[0].Path != "/healthz" || h.Checks[0].Headers["X-Forwarded-Proto"] != "https" {
+		t.Errorf("fly.toml: the health check is %+v, want GET /healthz with X-Forwarded-Proto: https", h.Checks)
+	}
+	if fly.Env["LITMUS_TRUST_PROXY"] != "1" {
+		t.Error("fly.toml: LITMUS_TRUST_PROXY is not set; rate limits would count Fly's proxy, not each visitor")
 	}
 }

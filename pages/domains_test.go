@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -125,5 +126,18 @@ func TestDomainThatIsTheMainSiteIsACheckError(t *testing.T) {
 	}
 	if errs := CheckBaseURL(ps, "https://other.example.com"); errs != nil {
 		t.Fatalf("no collision, errors = %v", errs)
+	}
+}
+
+// The second-language example in docs/examples loads, in German, on its own domain.
+func TestSecondLanguageExample(t *testing.T) {
+	ps, err := LoadDir(os.DirFS("../docs/examples"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	if p.Lang != "de" || p.Fields[0].Label != "Ihre E-Mail-Adresse" || p.Thanks.Headline != "Sie stehen auf der Liste" ||
+		URLsOf(p, "").Public != "https://mahnfuchs.de/" || p.Msg().Text("form.optional") != "(freiwillig)" {
+		t.Errorf("example: lang %s, email label %q, thanks %q, address %s", p.Lang, p.Fields[0].Label, p.Thanks.Headline, URLsOf(p, "").Public)
 	}
 }

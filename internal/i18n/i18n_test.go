@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -134,5 +135,18 @@ func TestHTMLEscapesEveryPiece(t *testing.T) {
 	want := `&lt;b&gt;Preview&lt;/b&gt; of <strong>&lt;script&gt;&#34;x&#34;&lt;/script&gt;</strong>`
 	if got != want {
 		t.Errorf("HTML = %s\nwant %s", got, want)
+	}
+}
+
+// docs/page-files.md lists every message a page can change.
+func TestEveryMessageIsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/page-files.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys() {
+		if !strings.Contains(string(doc), "| `"+k+"` |") {
+			t.Errorf("docs/page-files.md does not list the message %s", k)
+		}
 	}
 }
