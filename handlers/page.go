@@ -128,7 +128,7 @@ func source(c *fiber.Ctx) store.Source {
 		UTMContent:  clean(c.Query("utm_content"), maxUTMLen),
 	}
 	if ref := c.Get(fiber.HeaderReferer); ref != "" {
-		if u, err := url.Parse(ref); err == nil && u.Host != "" && !strings.EqualFold(u.Host, c.Hostname()) {
+		if u, err := url.Parse(ref); err == nil && u.Host != "" && !strings.EqualFold(u.Hostname(), requestHost(c)) {
 			src.ReferrerHost = clean(strings.ToLower(u.Hostname()), maxHostLen)
 		}
 	}

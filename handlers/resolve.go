@@ -14,7 +14,12 @@ import (
 // slug is the path segment that names the page ("" for the root). On a page's own domain
 // only that page's root answers; any other host is the main site (site.Site.Resolve).
 func (s *server) resolve(c *fiber.Ctx, slug string) *site.Entry {
-	return s.Site.Load().Resolve(requestHost(c), slug)
+	st := s.Site.Load()
+	host := ""
+	if st.HasDomains() {
+		host = requestHost(c)
+	}
+	return st.Resolve(host, slug)
 }
 
 // routed resolves the routes that exist in two forms: /{slug}/signup and /{slug}/thanks on

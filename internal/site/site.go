@@ -93,6 +93,10 @@ func (s *Site) Resolve(host, slug string) *Entry {
 	return nil
 }
 
+// HasDomains reports whether any page has its own domain; without one, every request is
+// for the main site and the host need not be read.
+func (s *Site) HasDomains() bool { return len(s.byHost) > 0 }
+
 // OnDomain returns the page whose domain host is, or nil for the main site.
 func (s *Site) OnDomain(host string) *Entry { return s.byHost[host] }
 
