@@ -100,12 +100,9 @@ func (s *server) entry(c *fiber.Ctx) (*site.Entry, error) {
 	if e := s.resolve(c, slug); e != nil {
 		return e, nil
 	}
-	if e := s.Site.Load().Lookup(slug); e != nil && len(e.Page.Domains) > 0 && s.Site.Load().OnDomain(requestHost(c)) == nil {
+	if e := s.movedTo(c, slug); e != nil {
 		// An old /{slug} link to a page that now has its own domain: send the visitor there.
 		return nil, c.Redirect(pages.URLsOf(e.Page, "").Public, fiber.StatusFound)
-	}
-	if slug == "" {
-		return nil, fiber.ErrNotFound // no page without domains: the main site's root is empty
 	}
 	return nil, fiber.ErrNotFound
 }

@@ -22,6 +22,16 @@ func (s *server) resolve(c *fiber.Ctx, slug string) *site.Entry {
 	return st.Resolve(host, slug)
 }
 
+// movedTo is the page a main-site /{slug} request named when that page now lives on its own
+// domain, or nil.
+func (s *server) movedTo(c *fiber.Ctx, slug string) *site.Entry {
+	st := s.Site.Load()
+	if !st.HasDomains() {
+		return nil
+	}
+	return st.MovedTo(requestHost(c), slug)
+}
+
 // routed resolves the routes that exist in two forms: /{slug}/signup and /{slug}/thanks on
 // the main site, /signup and /thanks on a page's own domain (no slug in the path).
 func (s *server) routed(c *fiber.Ctx) *site.Entry {

@@ -93,6 +93,18 @@ func (s *Site) Resolve(host, slug string) *Entry {
 	return nil
 }
 
+// MovedTo returns the page with slug when it lives on its own domain and host is the main
+// site (an old /{slug} link), or nil.
+func (s *Site) MovedTo(host, slug string) *Entry {
+	if slug == "" || s.byHost[host] != nil {
+		return nil
+	}
+	if e := s.bySlug[slug]; e != nil && len(e.Page.Domains) > 0 {
+		return e
+	}
+	return nil
+}
+
 // HasDomains reports whether any page has its own domain; without one, every request is
 // for the main site and the host need not be read.
 func (s *Site) HasDomains() bool { return len(s.byHost) > 0 }
