@@ -15,7 +15,7 @@ import (
 // file:line: message, exiting non-zero when there is one. With no DIR it checks LITMUS_PAGES,
 // or the built-in examples.
 func runCheck(_ context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("check", " [DIR]", "Validate the page files in DIR (default: $LITMUS_PAGES, else the built-in examples)\nand print every problem with its file and line.", stderr)
+	fs := newFlagSet("check", " [DIR]", "Validate the page files in DIR (default: $LITMUS_PAGES, else the built-in examples)\nand print every problem with its file and line. Page domains are checked against\n$LITMUS_BASE_URL, the main site.", stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
