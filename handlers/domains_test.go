@@ -304,3 +304,27 @@ func TestFlyServesEveryDomainOverHTTPSAndChecksHealth(t *testing.T) {
 		t.Error("fly.toml: LITMUS_TRUST_PROXY is not set; rate limits would count Fly's proxy, not each visitor")
 	}
 }
+
+// TestRateLimitIsPerClientAcrossDomains: the signup limit counts a client address, not a
+// host, so spreading posts over several pages' domains does not multiply it.
+func TestRateLimitIsPerClientAcrossDomains(t *testing.T) {
+	e := newEnv(t, withPageFiles(t, "", map[string]string{
+		"shift.toml":  pageFile("shiftmeals", `domains = ["shiftmeals.app"]`),
+		"chaser.toml": pageFile("chaser", `domains = ["chaser.io"]`),
+	}), func(d *Deps) { d.SignupLimit = 1 })
+	// Every page has its own domain: the main site's root has no page, and shows neither.
+	if resp, body := e.onHost("GET", "localhost", "/", "", nil); resp.StatusCode != 404 || strings.Contains(body, "Headline of") {
+		t.Errorf("main site root with only domain pages = %d", resp.StatusCode)
+	}
+	c1, t1 := e.visitOn("shiftmeals.app")
+	c2, t2 := e.visitOn("chaser.io")
+	e.advance(3e9)
+	resp, _ := e.onHost("POST", "shiftmeals.app", "/signup", c1, url.Values{"_token": {t1}, "email": {"ada@example.com"}}, "Sec-Fetch-Site", "same-origin")
+	if resp.StatusCode != 303 {
+		t.Fatalf("first signup = %d", resp.StatusCode)
+	}
+	resp, _ = e.onHost("POST", "chaser.io", "/signup", c2, url.Values{"_token": {t2}, "email": {"ada@example.com"}}, "Sec-Fetch-Site", "same-origin")
+	if resp.StatusCode != 429 {
+		t.Fatalf("second signup from the same client on another domain = %d, want 429", resp.StatusCode)
+	}
+}
