@@ -134,7 +134,9 @@ func For(lang string, overrides map[string]string) (*Messages, error) {
 		return nil, fmt.Errorf("%q is not a language tag: use a BCP 47 tag like \"de\", \"pt-BR\" or \"ja\"", lang)
 	}
 	_, index, conf := matcher.Match(tag)
-	if conf == language.No {
+	want, _ := tag.Base()
+	got, _ := supported[index].Base()
+	if conf == language.No || want != got { // the matcher falls back to English for some languages
 		return nil, fmt.Errorf("Litmus has no messages in %q yet; it has %s", lang, strings.Join(Languages(), ", "))
 	}
 	cat := catalogues[supported[index]]

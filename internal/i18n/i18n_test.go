@@ -71,7 +71,7 @@ func TestLanguageTagsMatchTheirCatalogue(t *testing.T) {
 			t.Errorf("%q: Lang() = %q", c.lang, m.Lang())
 		}
 	}
-	for _, bad := range []string{"klingon!", "zh", "he"} {
+	for _, bad := range []string{"klingon!", "zh", "he", "tlh", "i-klingon", "sv", "qaa"} {
 		if _, err := For(bad, nil); err == nil {
 			t.Errorf("%q was accepted", bad)
 		}
