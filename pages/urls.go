@@ -9,11 +9,15 @@ import (
 // handlers and the admin never disagree about where a page, its form or its thanks live.
 // Paths are relative to the host that serves the page.
 type URLs struct {
-	Page   string // the landing page: "/" for the default page, else "/{slug}"
+	Page string // the landing page: "/" for the default page and on a page's own domain, else "/{slug}"
+	// Named is "/{slug}", the page by name on the main site (the default page is at both;
+	// for a page with domains it is only a redirect to its domain, see site.MovedTo).
+	Named  string
 	Action string // where the form posts
 	Thanks string // the thank-you page
 	// Public is the page's full address for search engines, link previews and share links:
-	// the site's base URL + Page, or just Page when there is no base URL.
+	// https:// + the first domain + "/" for a page with domains; else the site's base URL +
+	// Page, or just Page when there is no base URL.
 	Public string
 	// Origin is the scheme and host of Public ("https://shiftmeals.app"), "" when Public
 	// is only a path.
@@ -30,7 +34,7 @@ type URLs struct {
 func URLsOf(p *Page, base string) URLs {
 	if len(p.Domains) > 0 {
 		origin := "https://" + p.Domains[0]
-		return URLs{Page: "/", Action: "/signup", Thanks: "/thanks", Public: origin + "/", Origin: origin, preview: origin + "/"}
+		return URLs{Page: "/", Named: "/" + p.Slug, Action: "/signup", Thanks: "/thanks", Public: origin + "/", Origin: origin, preview: origin + "/"}
 	}
 	path := "/" + p.Slug
 	if p.Default {
@@ -38,6 +42,7 @@ func URLsOf(p *Page, base string) URLs {
 	}
 	return URLs{
 		Page:    path,
+		Named:   "/" + p.Slug,
 		Action:  "/" + p.Slug + "/signup",
 		Thanks:  "/" + p.Slug + "/thanks",
 		Public:  strings.TrimSuffix(base, "/") + path,

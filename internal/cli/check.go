@@ -40,7 +40,7 @@ func runCheck(_ context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	for _, p := range ps {
-		where := "/" + p.Slug
+		where := pages.URLsOf(p, "").Named
 		switch {
 		case len(p.Domains) > 0:
 			where = pages.URLsOf(p, "").Public + " (" + p.Slug + ")"
