@@ -43,11 +43,7 @@ type litmus struct {
 func startLitmus(tb testing.TB) *litmus {
 	tb.Helper()
 	m := metrics.New("bench", "")
-	st, err := store.Open(filepath.Join(tb.TempDir(), "litmus.db"), store.Options{Hooks: store.Hooks{
-		NewVisitor:   func(p, v string) { m.Visitors.WithLabelValues(p, v).Inc() },
-		SignupStored: func(p, v string) { m.Signups.WithLabelValues(p, v).Inc() },
-		Committed:    m.ObserveCommit,
-	}})
+	st, err := store.Open(filepath.Join(tb.TempDir(), "litmus.db"), store.Options{Hooks: m.StoreHooks()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -23,6 +22,7 @@ import (
 //
 // With LITMUS_SCREENSHOTS=1 it also writes the screenshots in docs/ (see docs/theme.md).
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	b := StartBrowser(t)
 	for _, tc := range []struct {
 		name string
@@ -39,18 +39,14 @@ func TestBrowser(t *testing.T) {
 		{"the accessibility check catches a broken page", testAccessibilityCheckCatchesMistakes},
 		{"a template override from LITMUS_TEMPLATES is used", testTemplateOverride},
 		{"error pages and a founder's preview are accessible too", testErrorAndPreviewPages},
+		{"a page's history opens each earlier phase, and takes a note", testPhaseHistory},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel() // each has its own server and tab; waiting out the form's time trap overlaps
+			t.Parallel() // each has its own server and tab
 			tc.run(t, b)
 		})
 	}
 }
-
-// timeTrap is a little more than the form's minimum time between showing the page and a
-// signup (faster posts are taken for bots and quietly dropped). Waiting it out is the test
-// playing a person who reads before clicking, not a timing assertion.
-const timeTrap = 2100 * time.Millisecond
 
 // Text of the built-in chaser example (pages/examples/chaser.toml), the default page, read
 // from the example itself so that editing its copy does not break these tests.
@@ -105,7 +101,6 @@ func testDesktopSignupWithScript(t *testing.T, b *Browser) {
 	tab.Screenshot("page-desktop")
 
 	fillChaserForm(tab, "ada.desktop@example.com")
-	time.Sleep(timeTrap)
 	tab.ClickAndWaitForPage(submit)
 
 	if got := tab.Path(); got != "/chaser/thanks" {
@@ -149,7 +144,6 @@ func testPhoneSignupWithoutScript(t *testing.T, b *Browser) {
 	tab.Screenshot("page-phone")
 
 	fillChaserForm(tab, "ada.phone@example.com")
-	time.Sleep(timeTrap)
 	tab.ClickAndWaitForPage(submit)
 
 	if got := tab.Path(); got != "/chaser/thanks" {
@@ -208,7 +202,6 @@ func testEmailMistakeWithScript(t *testing.T, b *Browser) {
 	tab.ReturnAs(s, "chaser", chaserWeights, chaserPriced)
 	tab.Open(s.URL + "/")
 	fillChaserForm(tab, "ada@example") // passes the browser's own check; the server wants a dot
-	time.Sleep(timeTrap)
 	tab.Do(chromedp.Click(chromedp.CSS(submit)))
 	tab.WaitFor(`document.querySelector("#f-email-error").textContent !== ""`)
 
@@ -241,7 +234,6 @@ func testEmailMistakeWithoutScript(t *testing.T, b *Browser) {
 	tab.ReturnAs(s, "chaser", chaserWeights, chaserControl)
 	tab.Open(s.URL + "/")
 	fillChaserForm(tab, "ada@example")
-	time.Sleep(timeTrap)
 	tab.ClickAndWaitForPage(submit)
 
 	if got := tab.Path(); got != "/chaser/signup" {
@@ -255,7 +247,6 @@ func testEmailMistakeWithoutScript(t *testing.T, b *Browser) {
 	tab.Screenshot("page-error-phone")
 
 	retypeEmail(tab, "ada.fixed@example.com")
-	time.Sleep(timeTrap) // the form sent back carries a fresh token
 	tab.ClickAndWaitForPage(submit)
 	if got := tab.Path(); got != "/chaser/thanks" {
 		t.Fatalf("after fixing the email the visitor is at %s, want /chaser/thanks", got)
@@ -454,7 +445,6 @@ func testDashboardChart(t *testing.T, b *Browser) {
 		}
 		visits = append(visits, visit{v, token})
 	}
-	time.Sleep(timeTrap)
 	const signups = 6
 	for i, vt := range visits[:signups] {
 		email := fmt.Sprintf("person%d@example.com", i+1)

@@ -1,4 +1,4 @@
-// Package e2e tests the real litmus binary as a user runs it: built once per test run,
+// Package e2e tests the real litmus binary as a user runs it: built once per test run (TestMain),
 // started on free loopback ports with a fresh database, driven over real HTTP (and by real
 // Prometheus and Chromium where those tests need them), stopped with real signals.
 package e2e
@@ -21,8 +21,19 @@ import (
 	"time"
 )
 
-// litmusBin is the binary under test, built by TestMain.
+// litmusBin is the binary under test, built once by TestMain for every test in the package.
 var litmusBin string
+
+// testVersion is the version the binary is linked with, so TestVersionNamesTheCommit needs
+// no build of its own.
+const testVersion = "9.9.9-test"
+
+// buildFlags link the binary as a release is linked (-X main.version), stamped with the
+// commit where Go can (-buildvcs=true overrides a GOFLAGS=-buildvcs=false), and with the
+// signup form's 2 s time trap turned off (internal/cli's formMinAge), so a scripted visitor
+// signs up at once instead of sleeping; formtoken and handlers test the trap itself.
+var buildFlags = []string{"-buildvcs=true", "-ldflags",
+	"-X main.version=" + testVersion + " -X github.com/litmuslabs/litmus/internal/cli.formMinAge=0s"}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "litmus-e2e-")
@@ -31,7 +42,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	litmusBin = filepath.Join(dir, "litmus")
-	build := exec.Command("go", "build", "-o", litmusBin, ".")
+	build := exec.Command("go", append(append([]string{"build"}, buildFlags...), "-o", litmusBin, ".")...)
 	build.Dir = ".."
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

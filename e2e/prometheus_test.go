@@ -26,6 +26,7 @@ import (
 // without error, and LitmusDown goes pending once Litmus stops. It also lints a live
 // /metrics page with promtool and the kit's own check.
 func TestRealPrometheusRecordsConversion(t *testing.T) {
+	t.Parallel()
 	promBin := requireTool(t, "prometheus")
 	s := StartServer(t, WithEnv("LITMUS_SIGNUP_LIMIT", "0"))
 	ctx := context.Background()
@@ -51,7 +52,6 @@ func TestRealPrometheusRecordsConversion(t *testing.T) {
 	if status, _, _, err := bot.Open(ctx, "/"); err != nil || status != 200 {
 		t.Fatalf("bot GET / = %d, %v", status, err)
 	}
-	time.Sleep(2100 * time.Millisecond) // the form's time trap
 	for i := range signups {
 		if status, loc, err := people[i].SignUp(ctx, tokens[i], fmt.Sprintf("prom-%d@example.com", i), nil); err != nil || status != 303 {
 			t.Fatalf("signup %d = %d %q %v", i, status, loc, err)

@@ -11,6 +11,7 @@ import (
 // TestBinaryServesSignsUpAndStopsCleanly is the newcomer's path through the real binary:
 // start, view, sign up, stop with SIGTERM, start again on the same database.
 func TestBinaryServesSignsUpAndStopsCleanly(t *testing.T) {
+	t.Parallel()
 	s := StartServer(t)
 	ctx := context.Background()
 	v := s.NewVisitor()
@@ -18,7 +19,6 @@ func TestBinaryServesSignsUpAndStopsCleanly(t *testing.T) {
 	if err != nil || status != 200 || token == "" || !strings.Contains(body, "<h1") {
 		t.Fatalf("GET / = %d, token %q, err %v", status, token, err)
 	}
-	time.Sleep(2100 * time.Millisecond) // the form's time trap
 	status, loc, err := v.SignUp(ctx, token, "e2e@example.com", nil)
 	if err != nil || status != 303 || loc != "/chaser/thanks" {
 		t.Fatalf("signup = %d %q %v", status, loc, err)

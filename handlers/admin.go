@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,6 +11,7 @@ import (
 	"github.com/litmuslabs/litmus/handlers/views"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
+	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
 )
 
@@ -56,30 +59,95 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.renderPhase(c, fiber.StatusOK, e, r, "", "")
+}
+
+// handleAdminPhase serves GET /admin/pages/{slug}/phases/{n}: one phase's full report, as
+// it stood when it ended, with the words its visitors read. The current phase's number
+// shows the same report as /admin/pages/{slug}.
+func (a *admin) handleAdminPhase(c *fiber.Ctx) error {
+	e, n, err := a.adminPhase(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
+	defer cancel()
+	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page, n, a.Now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return noSuchPhase(e.Page.Slug, n)
+	}
+	return a.renderPhase(c, fiber.StatusOK, e, r, "", "")
+}
+
+// adminPhase reads the page and the phase number of /admin/pages/{slug}/phases/{n}.
+func (a *admin) adminPhase(c *fiber.Ctx) (*site.Entry, int, error) {
+	e, err := a.adminEntry(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n < 1 || n > 1_000_000 {
+		return nil, 0, fiber.NewError(fiber.StatusNotFound, "A test phase is a number: 1 for the page's first test, 2 for the next. Open /admin/pages/"+e.Page.Slug+" for the list.")
+	}
+	return e, n, nil
+}
+
+func noSuchPhase(slug string, n int) error {
+	return fiber.NewError(fiber.StatusNotFound, fmt.Sprintf("The page “%s” has no test phase %d. Open /admin/pages/%s for its history.", slug, n, slug))
+}
+
+// renderPhase shows a phase's report r of page e. noteErr and noteText re-show the note
+// form with a problem and the founder's text (status 422).
+func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.Results, noteErr, noteText string) error {
+	slug := e.Page.Slug
 	urls := pages.URLsOf(e.Page, "")
 	today := r.GeneratedAt.Format(time.DateOnly)
 	daily := r.Daily
 	if r.Verdict.Visitors == 0 {
 		daily = nil // a flat line at zero says less than "no visitors yet"
 	}
+	if !r.Phase.Current && r.Phase.EndedAt != nil {
+		today = r.Phase.EndedAt.Format(time.DateOnly)
+	}
+	title, csvURL, csvLabel := e.Page.Title, pages.CSVURL(slug), "Download all signups (CSV)"
+	if !r.Phase.Current {
+		title = fmt.Sprintf("Phase %d · %s", r.Phase.Number, title)
+		csvURL += fmt.Sprintf("?phase=%d", r.Phase.Number)
+		csvLabel = fmt.Sprintf("Download phase %d's signups (CSV)", r.Phase.Number)
+	}
+	if noteText == "" && noteErr == "" {
+		noteText = r.Phase.Note
+	}
 	v := views.Page{
-		Layout:     a.layout(e.Page.Title),
+		Layout:     a.layout(title),
 		R:          r,
 		URL:        urls.Public, // the page's own domain when it has one
-		CSVURL:     pages.CSVURL(e.Page.Slug),
+		AdminURL:   pages.AdminURL(slug),
+		CSVURL:     csvURL,
+		CSVLabel:   csvLabel,
 		Lang:       e.Page.Msg().Lang(),
+		NoteURL:    pages.PhaseURL(slug, r.Phase.Number) + "/note",
+		NoteText:   noteText,
+		NoteError:  noteErr,
+		NoteMax:    store.MaxNoteLen,
+		Saved:      c.Query("saved") == "note",
 		FieldNames: results.FieldNames(e.Page),
 		VisitorsChart: views.NewChart("chart-visitors", "Visitors per day", "visitors", daily, today,
 			func(d results.DayVariant) int64 { return d.Visitors }),
 		SignupsChart: views.NewChart("chart-signups", "Signups per day", "signups", daily, today,
 			func(d results.DayVariant) int64 { return d.Signups }),
 	}
-	for i, variant := range e.Page.Variants {
-		v.Previews = append(v.Previews, views.Preview{
-			ID: variant.ID, URL: urls.Preview(variant.ID), Class: views.VariantClass(i), Control: i == 0,
-		})
+	if r.Phase.Current {
+		for i, variant := range e.Page.Variants {
+			v.Previews = append(v.Previews, views.Preview{
+				ID: variant.ID, URL: urls.Preview(variant.ID), Class: views.VariantClass(i), Control: i == 0,
+			})
+		}
 	}
-	return a.render(c, fiber.StatusOK, "page.html", v)
+	return a.render(c, status, "page.html", v)
 }
 
 // adminEntry finds the page named in the URL among the pages being served.
@@ -88,7 +156,7 @@ func (a *admin) adminEntry(c *fiber.Ctx) (*site.Entry, error) {
 	if e := a.Site.Load().Lookup(slug); e != nil {
 		return e, nil
 	}
-	return nil, fiber.NewError(fiber.StatusNotFound, "No page called “"+clip(slug, 40)+"” is being served. Go to /admin for the list of pages.")
+	return nil, fiber.NewError(fiber.StatusNotFound, "No page called “"+store.Clip(slug, 40)+"” is being served. Go to /admin for the list of pages.")
 }
 
 // handleAdminCSS serves the admin stylesheet. It holds no data, so unlike the admin pages

@@ -16,6 +16,7 @@ import (
 )
 
 func TestForgetErasesEverySignupOfThePerson(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/chaser")
 	e.advance(5 * time.Second)
@@ -64,6 +65,7 @@ func TestForgetErasesEverySignupOfThePerson(t *testing.T) {
 // TestAdminFormsRefuseForgedRequests: a browser sends the admin's Basic credentials with
 // any request to the site, including one another site makes it send.
 func TestAdminFormsRefuseForgedRequests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/chaser")
 	e.advance(5 * time.Second)
@@ -119,12 +121,13 @@ func reloadFrom(e *env, dir string) func() error {
 		if err != nil {
 			return err
 		}
-		e.site.Store(s)
+		e.site.Swap(s)
 		return nil
 	}
 }
 
 func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var e *env
 	e = newEnv(t, func(d *Deps) { d.Reload = func() error { return reloadFrom(e, dir)() } })
@@ -160,6 +163,15 @@ func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) 
 	if resp.StatusCode != 200 || !strings.Contains(text, "Page files reloaded") || !strings.Contains(text, "Now serving 1 page.") {
 		t.Fatalf("reload of fixed files = %d:\n%s", resp.StatusCode, text)
 	}
+	// The notice says what the reload did to each page's test.
+	for _, want := range []string{
+		`/chaser: new phase 2 started because: variant "no-awkward-emails" re-worded: headline "Stop chasing clients for money. Let Chaser do it." → "Never chase a client again. Let Chaser do it."`,
+		"/taxpot: no longer served",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the reload notice lacks %q:\n%s", want, text)
+		}
+	}
 	if _, page := e.get("/chaser?variant=no-awkward-emails"); !strings.Contains(page, "Never chase a client again.") {
 		t.Error("the reloaded page is not served")
 	}
@@ -168,12 +180,13 @@ func TestReloadWithBrokenPageFilesKeepsServingAndShowsTheProblems(t *testing.T) 
 	}
 	// A new pitch after a visitor came is a new test; the old one is listed with its numbers.
 	text = visibleText(e.adminGet("/admin/pages/chaser"))
-	if !strings.Contains(text, "Earlier test phases") || !regexp.MustCompile(`Rate 1 \d+ \w+ \d{4} – \d+ \w+ \d{4} 1 0 0%`).MatchString(text) {
+	if !strings.Contains(text, "Earlier test phases") || !regexp.MustCompile(`Phase 1 Not enough data \d+ \w+ \d{4} – \d+ \w+ \d{4} · 1 visitor · 0 signups · 0%`).MatchString(text) {
 		t.Errorf("the earlier phase is not listed with its visitor:\n%s", text)
 	}
 }
 
 func TestReloadWhenNotAvailable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.adminPost("/admin/reload", url.Values{})
 	if resp.StatusCode != 501 || !strings.Contains(visibleText(body), "Reloading isn't available") {

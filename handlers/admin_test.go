@@ -21,6 +21,7 @@ import (
 var chaserRates = map[string]float64{"no-awkward-emails": 0.05, "paid-on-time": 0.09}
 
 func TestAdminPageShowsTheNumbers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	signed := e.traffic("chaser", 300, 3, chaserRates, 7, "")
@@ -85,6 +86,7 @@ func TestAdminPageShowsTheNumbers(t *testing.T) {
 }
 
 func TestAdminIndexListsEveryPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	e.traffic("chaser", 40, 1, chaserRates, 3, "")
@@ -106,6 +108,7 @@ func TestAdminIndexListsEveryPage(t *testing.T) {
 // TestAdminEscapesWhatVisitorsTyped: emails, form answers, campaign tags and user agents
 // come from strangers; the admin shows them as text.
 func TestAdminEscapesWhatVisitorsTyped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	const xss = `<script>alert(1)</script>`
@@ -143,6 +146,7 @@ func TestAdminEscapesWhatVisitorsTyped(t *testing.T) {
 // its weight allows, the page says the numbers can't be trusted and shows no verdict or
 // comparison.
 func TestSampleRatioMismatchWithholdsTheVerdict(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	e.traffic("chaser", 100, 1, chaserRates, 11, "")
@@ -179,6 +183,7 @@ func TestSampleRatioMismatchWithholdsTheVerdict(t *testing.T) {
 }
 
 func TestAdminPageForUnknownSlugIs404(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.adminReq("GET", "/admin/pages/nope", testPassword, nil)
 	if resp.StatusCode != 404 || !strings.Contains(body, "No page called “nope” is being served") {
@@ -194,6 +199,7 @@ func TestAdminPageForUnknownSlugIs404(t *testing.T) {
 // $LITMUS_ADMIN_SNAPSHOT (a directory), with its stylesheet, for a browser screenshot
 // (docs/admin.png). Skipped unless the variable is set.
 func TestAdminScreenshot(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("LITMUS_ADMIN_SNAPSHOT")
 	if dir == "" {
 		t.Skip("set LITMUS_ADMIN_SNAPSHOT to a directory to write the admin page there")

@@ -11,11 +11,6 @@ import (
 // The JSON API serves the same numbers as the admin pages, for scripts and dashboards. Its
 // shape is documented in docs/api.md; `litmus results --json` prints the same documents.
 
-// PageList is the body of GET /api/v1/pages.
-type PageList struct {
-	Pages []results.Summary `json:"pages"`
-}
-
 // handleAPIPages serves GET /api/v1/pages: every page with its visitors, signups, rate
 // and verdict, the default page first.
 func (a *admin) handleAPIPages(c *fiber.Ctx) error {
@@ -25,7 +20,7 @@ func (a *admin) handleAPIPages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(PageList{Pages: list})
+	return c.JSON(results.PageList{Pages: list})
 }
 
 // handleAPIResults serves GET /api/v1/pages/{slug}/results: the page's full results

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,12 +15,15 @@ import (
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/results"
+	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ and the examples in docs/api.md")
 
 func TestAPIResultsMatchTheStore(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	signed := e.traffic("chaser", 300, 2, chaserRates, 5, "?utm_source=news&utm_campaign=launch")
@@ -55,7 +59,7 @@ func TestAPIResultsMatchTheStore(t *testing.T) {
 	if math.Abs(r.Phase.Days-2) > 0.01 {
 		t.Errorf("phase days %v, want 2 (the simulated traffic took two days)", r.Phase.Days)
 	}
-	if r.PassBar != (results.PassBar{TargetRate: 0.05, MinVisitors: 400, MinDays: 7}) {
+	if r.PassBar != (results.PassBar{TargetRate: 0.05, MinVisitors: 400, MinDays: 7, Counts: "signups"}) {
 		t.Errorf("pass bar %+v", r.PassBar)
 	}
 	var visitors, signups int64
@@ -98,10 +102,11 @@ func TestAPIResultsMatchTheStore(t *testing.T) {
 }
 
 func TestAPIPagesListsEveryPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startPhase("chaser")
 	e.traffic("chaser", 60, 1, chaserRates, 9, "")
-	var list PageList
+	var list results.PageList
 	if err := json.Unmarshal([]byte(e.adminGet("/api/v1/pages")), &list); err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +128,7 @@ func TestAPIPagesListsEveryPage(t *testing.T) {
 // depend on when the test runs, so they are moved onto fixed dates first. Run with
 // -update to rewrite both after an intended change.
 func TestAPIExamplesInTheDocs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ent := e.site.Load().Lookup("chaser")
 	started := ent.Phase.StartedAt.UTC()
@@ -171,12 +177,49 @@ func TestAPIExamplesInTheDocs(t *testing.T) {
 		t.Fatalf("the scenario must run past the minimum days; %d more needed", r.Verdict.MoreDaysNeeded)
 	}
 
-	var list PageList
+	var list results.PageList
 	if err := json.Unmarshal([]byte(e.adminGet("/api/v1/pages")), &list); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "api-results.json", r)
 	checkGolden(t, "api-pages.json", list)
+
+	// Then the page file gains a third variant and promises (phase 2, a day later, with a
+	// few visitors), and the founder writes a note on phase 1.
+	ps, err := pages.LoadExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	p.PassBar.IfValidated, p.PassBar.IfInvalidated = "build the invoice importer", "try agencies instead"
+	p.Variants = append(p.Variants, pages.Variant{ID: "priced", Weight: 1, Headline: "Chaser: $19 a month, paid back by one invoice", CTA: "Reserve", Price: "$19 / month"})
+	s, err := site.Build(context.Background(), ps, pages.DefaultTheme(), pages.Options{}, e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.site.Swap(s)
+	if _, err := e.store.SetPhaseNote(context.Background(), "chaser", 1, "paid-on-time won at twice the control's rate; next: test $9 against $19"); err != nil {
+		t.Fatal(err)
+	}
+	phase2 := s.Lookup("chaser").Phase.StartedAt
+	e.mu.Lock()
+	e.now = phase2.Add(time.Hour)
+	e.mu.Unlock()
+	for i := range 12 {
+		e.get("/chaser", "Cookie", fmt.Sprintf("%s=phase-two-visitor-%07d", VisitorCookie, i))
+		e.advance(10 * time.Minute)
+	}
+	e.flush()
+	var phases results.PhaseList
+	if err := json.Unmarshal([]byte(e.adminGet("/api/v1/pages/chaser/phases")), &phases); err != nil {
+		t.Fatal(err)
+	}
+	// Phase 1 ended when phase 2 started (real time); show it ending the day after the
+	// example's results were read, with phase 2 starting then.
+	fixedEnd := r.GeneratedAt.Add(24*time.Hour + 3*time.Hour)
+	phases.Phases[0].StartedAt = fixedEnd
+	phases.Phases[1].StartedAt, phases.Phases[1].EndedAt = fixedStart, &fixedEnd
+	checkGolden(t, "api-phases.json", phases)
 }
 
 func shiftDay(t *testing.T, day string, shift time.Duration) string {

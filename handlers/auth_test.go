@@ -13,6 +13,7 @@ import (
 )
 
 func TestAdminAndAPIRequireThePassword(t *testing.T) {
+	t.Parallel()
 	paths := []string{"/admin", "/admin/pages/chaser", "/admin/pages/chaser/signups.csv", "/api/v1/pages", "/api/v1/pages/chaser/results"}
 	cases := []struct {
 		name       string
@@ -74,6 +75,7 @@ func TestAdminAndAPIRequireThePassword(t *testing.T) {
 // TestWrongPasswordsLockTheClientOutForTheMinute: ten wrong passwords are answered 401, the
 // eleventh 429, and from then until the minute ends even the right password gets 429.
 func TestWrongPasswordsLockTheClientOutForTheMinute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mu.Lock()
 	e.now = time.Date(2026, 11, 24, 12, 0, 15, 0, time.UTC) // 45 s left in the minute
@@ -107,6 +109,7 @@ func TestWrongPasswordsLockTheClientOutForTheMinute(t *testing.T) {
 }
 
 func TestLockoutIsPerClient(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for range maxLoginFailures + 1 {
 		e.adminReq("GET", "/admin", "wrong", nil)
@@ -118,7 +121,7 @@ func TestLockoutIsPerClient(t *testing.T) {
 	if resp, _ := other.adminReq("GET", "/admin", testPassword, nil); resp.StatusCode != 200 {
 		t.Errorf("another client = %d, want 200", resp.StatusCode)
 	}
-	trusted := newEnv(t, func(d *Deps) { d.TrustProxy = true })
+	trusted := newEnv(t, behindTestProxy)
 	for range maxLoginFailures + 1 {
 		trusted.adminReq("GET", "/admin", "wrong", nil, "Fly-Client-IP", "203.0.113.7")
 	}
@@ -133,8 +136,9 @@ func TestLockoutIsPerClient(t *testing.T) {
 // TestFailedLoginIsLoggedWithoutSecrets: the log line says a login failed on which route and
 // whether the user name was right, and nothing an attacker typed or where they came from.
 func TestFailedLoginIsLoggedWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	var logs syncLog
-	e := newEnv(t, func(d *Deps) { d.Logger = slog.New(slog.NewTextHandler(&logs, nil)); d.TrustProxy = true })
+	e := newEnv(t, func(d *Deps) { d.Logger = slog.New(slog.NewTextHandler(&logs, nil)); behindTestProxy(d) })
 	e.adminReq("GET", "/api/v1/pages", "s3cret-guess", nil, "Fly-Client-IP", "203.0.113.7")
 	req := httptest.NewRequest("GET", "/admin", nil)
 	req.SetBasicAuth("mallory", "another-guess")
@@ -153,6 +157,7 @@ func TestFailedLoginIsLoggedWithoutSecrets(t *testing.T) {
 }
 
 func TestAdminStylesheetIsPublicAndCacheable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	page := e.adminGet("/admin")
 	m := regexpFind(`<link rel="stylesheet" href="(/admin/admin\.css\?v=[0-9a-f]{12})">`, page)
@@ -170,6 +175,7 @@ func TestAdminStylesheetIsPublicAndCacheable(t *testing.T) {
 
 // TestAdminPagesCarryTheStrictPolicy: no script, no inline style, nothing from elsewhere.
 func TestAdminPagesCarryTheStrictPolicy(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.adminReq("GET", "/admin/pages/chaser", testPassword, nil)
 	csp := resp.Header.Get("Content-Security-Policy")

@@ -45,11 +45,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	e.dbPath = filepath.Join(t.TempDir(), "litmus.db")
 	e.metrics = metrics.New("test", "")
 	m := e.metrics
-	st, err := store.Open(e.dbPath, store.Options{Hooks: store.Hooks{
-		NewVisitor:   func(p, v string) { m.Visitors.WithLabelValues(p, v).Inc() },
-		SignupStored: func(p, v string) { m.Signups.WithLabelValues(p, v).Inc() },
-		Committed:    m.ObserveCommit,
-	}})
+	st, err := store.Open(e.dbPath, store.Options{Hooks: m.StoreHooks(), Now: e.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

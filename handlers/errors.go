@@ -33,6 +33,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 			msg = m.Text("error.headers")
 		case status >= 500:
 			s.Logger.Error("request failed", "route", c.Route().Name, "status", status, "err", err)
+			if fe.Message != fiber.NewError(status).Message {
+				msg = fe.Message // a handler's own sentence, like "couldn't save your answer just now"
+			}
 		case beforeRouting(c):
 			// fasthttp could not read the request; its message quotes the raw bytes, which
 			// are not for the visitor to read back.

@@ -36,6 +36,7 @@ func (e *env) exportCSV(slug string) (header []string, rows []map[string]string)
 }
 
 func TestCSVExportHasOneRowPerSignupWithFieldsAndSource(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// First touch from a newsletter; the signup happens on a later view without tags.
 	cookie, _ := e.visit("/?utm_source=news&utm_campaign=launch&utm_medium=email&utm_term=invoices&utm_content=top")
@@ -70,7 +71,8 @@ func TestCSVExportHasOneRowPerSignupWithFieldsAndSource(t *testing.T) {
 
 	header, rows := e.exportCSV("chaser")
 	wantHeader := []string{"time", "email", "first_name", "work", "consent", "variant", "counted",
-		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host"}
+		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host",
+		"phase", "later_phases", "confirmed", "referred", "answers"}
 	if !slices.Equal(header, wantHeader) {
 		t.Fatalf("header %q,\nwant   %q", header, wantHeader)
 	}
@@ -99,6 +101,7 @@ func TestCSVExportHasOneRowPerSignupWithFieldsAndSource(t *testing.T) {
 // TestCSVExportNeutralisesFormulas: a cell a spreadsheet would run as a formula gets a
 // leading quote, whatever column it is in and however it got into the database.
 func TestCSVExportNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cases := map[string]string{ // typed → exported
 		`=HYPERLINK("http://evil.example","click")`: `'=HYPERLINK("http://evil.example","click")`,
@@ -153,6 +156,7 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 // TestCSVExportStreamsEverySignupOnce: more signups than the store reads at a time, each
 // exported once, oldest first.
 func TestCSVExportStreamsEverySignupOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ent := e.site.Load().Lookup("chaser")
 	const n = 1234
@@ -190,9 +194,10 @@ func TestCSVExportStreamsEverySignupOnce(t *testing.T) {
 }
 
 func TestCSVExportOfAPageWithoutSignupsIsTheHeader(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	header, rows := e.exportCSV("taxpot")
-	if len(rows) != 0 || header[0] != "time" || header[len(header)-1] != "referrer_host" {
+	if len(rows) != 0 || header[0] != "time" || header[len(header)-1] != "answers" {
 		t.Errorf("empty export: header %q, %d rows", header, len(rows))
 	}
 }

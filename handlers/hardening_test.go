@@ -27,6 +27,7 @@ import (
 // logic (a clock, metrics, the store); e2e/hardening_test.go has the ones about sockets.
 
 func TestMalformedEmailsAreRefusedByNameAndNotStored(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 63) + ".com"
 	cases := []struct {
 		name, email, message string
@@ -71,6 +72,7 @@ func TestMalformedEmailsAreRefusedByNameAndNotStored(t *testing.T) {
 }
 
 func TestInternationalDomainIsStoredInASCII(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(5 * time.Second)
@@ -99,6 +101,7 @@ func fieldError(t *testing.T, body, field string) string {
 // so the error handler runs without a route. It used to call c.Params there and panic
 // outside the recover middleware, killing the process on any 2 MB POST.
 func TestOversizedBodyIsRefusedAndTheServerStaysUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	origin := e.listen()
 	for _, path := range []string{"/chaser/signup", "/no-such-page/signup", "/a/b/c/signup", "/"} {
@@ -133,6 +136,7 @@ func (e *env) listen() string {
 }
 
 func TestRouterNotFoundDoesNotQuoteThePath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.get("/a/b/%3Cscript%3Ex")
 	if resp.StatusCode != 404 || !strings.Contains(body, "no page at this address") {
@@ -144,8 +148,9 @@ func TestRouterNotFoundDoesNotQuoteThePath(t *testing.T) {
 }
 
 func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
+	t.Parallel()
 	for _, trust := range []bool{false, true} {
-		e := newEnv(t, func(d *Deps) { d.TrustProxy = trust })
+		e := newEnv(t, func(d *Deps) { d.TrustProxy, d.ProxyNets = trust, testProxyNets })
 		cookie, token := e.visit("/")
 		e.advance(5 * time.Second)
 		invalid := validForm(token, "not-an-email")
@@ -278,6 +283,7 @@ func (e *env) postH(path, cookie string, form url.Values, fixed ...string) func(
 }
 
 func TestPanicBecomesAPlain500AndTheServerStaysUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// A route no production code has: three segments, so /:slug does not take it first.
 	e.app.Get("/test/panics/here", func(*fiber.Ctx) error {
@@ -309,6 +315,7 @@ func TestPanicBecomesAPlain500AndTheServerStaysUp(t *testing.T) {
 }
 
 func TestSpoofedClientAddressDoesNotEscapeTheLimit(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name         string
 		trustProxy   bool
@@ -334,7 +341,9 @@ func TestSpoofedClientAddressDoesNotEscapeTheLimit(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := newEnv(t, func(d *Deps) { d.TrustProxy, d.SignupLimit, d.GlobalLimit = c.trustProxy, c.perClient, c.global })
+			e := newEnv(t, func(d *Deps) {
+				d.TrustProxy, d.ProxyNets, d.SignupLimit, d.GlobalLimit = c.trustProxy, testProxyNets, c.perClient, c.global
+			})
 			cookie, token := e.visit("/")
 			e.advance(3 * time.Second)
 			var got []int
@@ -393,6 +402,7 @@ func naughtyStrings(t *testing.T) []string {
 // and Referer) and checks that nothing is a server error and that no response grows an
 // element, attribute, script or URL the normal pages do not have.
 func TestNaughtyStringsOnEveryInput(t *testing.T) {
+	t.Parallel()
 	list := naughtyStrings(t)
 	e := newEnv(t)
 	cookie, token := e.visit("/")
@@ -495,6 +505,7 @@ func exchange(origin, method, raw string) (*http.Response, string, error) {
 // TestPageShapeCatchesInjectedMarkup shows the naughty-string check can fail: markup that
 // input would add if it were echoed unescaped is reported, the normal page is not.
 func TestPageShapeCatchesInjectedMarkup(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(5 * time.Second)

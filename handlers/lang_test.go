@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/litmuslabs/litmus/internal/email"
 	"github.com/litmuslabs/litmus/internal/i18n"
+	"github.com/litmuslabs/litmus/internal/linktoken"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // germanPage is the main site's page in German, with a field of every kind.
@@ -208,6 +211,21 @@ func TestEveryMessageIsRendered(t *testing.T) {
 	limited.advance(3 * time.Second)
 	keep(limited.post("/idee/signup", lcookie, germanForm(ltoken, "ada@example.com"))) // the one signup a minute
 	keep(limited.post("/idee/signup", lcookie, germanForm(ltoken, "bob@example.com"))) // 429
+	// From loopback (the founder's own machine) the 429 also says how to lift the limit.
+	lorigin := limited.listen()
+	for _, addr := range []string{"cy@example.com", "dee@example.com"} {
+		req, _ := http.NewRequest("POST", lorigin+"/idee/signup", strings.NewReader(germanForm(ltoken, addr).Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("User-Agent", chromeUA)
+		req.AddCookie(&http.Cookie{Name: VisitorCookie, Value: lcookie})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		keep(resp, string(b))
+	}
 	keep(e.get("/idee/thanks"))
 	keep(e.get("/idee?variant=b"))
 	keep(e.get("/idee?variant=nope"))
@@ -243,6 +261,8 @@ func TestEveryMessageIsRendered(t *testing.T) {
 	e.advance(3 * time.Second)
 	keep(e.post("/idee/signup", "", germanForm(token2, "dee@example.com")))
 
+	bodies = append(bodies, germanSignals(t)...)
+
 	all := strings.Join(bodies, "\n\n")
 	de := i18n.MustFor("de")
 	for _, key := range i18n.Keys() {
@@ -250,6 +270,52 @@ func TestEveryMessageIsRendered(t *testing.T) {
 			t.Errorf("message %q never appeared in German (%q)", key, de.Text(key))
 		}
 	}
+}
+
+// germanSignalsPage is signalsPage (signals_test.go) in German.
+const germanSignalsPage = `lang = "de"
+` + signalsPage
+
+// germanSignals goes through every situation of the demand signals on a German page (the
+// thank-you page's questions and share link, the answers, the confirmation mail and the
+// pages its link opens) and returns what a visitor was shown, HTML unescaped.
+func germanSignals(t *testing.T) []string {
+	e := newEnv(t)
+	ent := e.withPage(strings.Replace(germanSignalsPage, "[confirmation]\nsubject = \"Confirm your place\"\n", "", 1))
+	e.startPhase("idea")
+	var bodies []string
+	keep := func(_ *http.Response, body string) { bodies = append(bodies, html.UnescapeString(body)) }
+
+	thanks := e.signUp("/idea", "ada@example.com")
+	keep(e.get(thanks)) // the questions and the share link
+	sig := thanksLinkRE.FindStringSubmatch(thanks)[1]
+	keep(e.post("/idea/answers", "", url.Values{"_signup": {sig}, "pay": {"$1000"}}))               // an answer to check
+	keep(e.post("/idea/answers", "", url.Values{"_signup": {sig + "x"}, "pay": {"$5"}}))            // not matched to a signup
+	keep(e.post("/idea/answers", "", url.Values{"_signup": {sig}}, "Sec-Fetch-Site", "cross-site")) // from another site
+	resp, _ := e.post("/idea/answers", "", url.Values{"_signup": {sig}, "pay": {"$5"}})
+	keep(e.get(resp.Header.Get("Location"))) // answered
+
+	subject, text := pages.ConfirmMail(ent.Page, "https://example.com/idea/confirm?t=x")
+	bodies = append(bodies, subject, text)
+
+	links := linktoken.NewSigner(e.store.Secret())
+	id := e.signups("idea")[0].ID
+	confirm := func(signup int64) string {
+		return links.Sign(linktoken.Token{Purpose: linktoken.Confirm, Page: "idea", Signup: signup, Issued: e.clock()})
+	}
+	tok := confirm(id)
+	keep(e.get("/idea/confirm?t=" + tok))                                                     // the button
+	keep(e.post("/idea/confirm", "", url.Values{"t": {tok}}, "Sec-Fetch-Site", "cross-site")) // from another site
+	keep(e.post("/idea/confirm", "", url.Values{"t": {tok}}))                                 // confirmed
+	keep(e.post("/idea/confirm", "", url.Values{"t": {tok + "x"}}))                           // damaged
+	keep(e.post("/idea/confirm", "", url.Values{"t": {confirm(id + 1000)}}))                  // no such signup
+	e.advance(8 * 24 * time.Hour)
+	keep(e.get("/idea/confirm?t=" + tok)) // expired
+
+	e.store.Close() // the database goes away: neither answers nor confirmations can be saved
+	keep(e.post("/idea/answers", "", url.Values{"_signup": {sig}, "pay": {"$5"}}))
+	keep(e.post("/idea/confirm", "", url.Values{"t": {confirm(id)}}))
+	return bodies
 }
 
 // renderedIn reports whether the message key appears in text, whatever its placeholders were

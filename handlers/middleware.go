@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -30,7 +29,7 @@ func (s *server) observe(c *fiber.Ctx) error {
 	default:
 		method = "OTHER" // bounded label set
 	}
-	s.Metrics.HTTPDuration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+	s.Metrics.HTTPObserver(route, method, status).Observe(time.Since(start).Seconds())
 	return nil
 }
 
@@ -43,18 +42,34 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// fixedHeaders are the security headers every response carries with the same value. They
+// are set with SetCanonical from these byte slices, which skips fasthttp's copying and
+// normalising of each key on every request (bench/RESULTS.md, change 9); the keys are
+// written canonically here.
+var fixedHeaders = [][2][]byte{
+	{[]byte("X-Content-Type-Options"), []byte("nosniff")},
+	{[]byte("Referrer-Policy"), []byte("strict-origin-when-cross-origin")},
+	{[]byte("X-Frame-Options"), []byte("DENY")}, // for browsers that predate frame-ancestors
+	{[]byte("Cross-Origin-Opener-Policy"), []byte("same-origin")},
+	{[]byte("Permissions-Policy"), []byte("camera=(), microphone=(), geolocation=(), interest-cohort=()")},
+}
+
+var (
+	headerCSP  = []byte("Content-Security-Policy")
+	headerHSTS = []byte("Strict-Transport-Security")
+	valueHSTS  = []byte("max-age=31536000; includeSubDomains")
+)
+
 // setSecurityHeaders sets the headers of securityHeaders. handleError calls it too, because
 // errors fasthttp raises before routing (413, 431, a malformed request) skip the middleware.
 func (s *server) setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
-	h.Set("Content-Security-Policy", s.Theme.ErrorCSP())
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.Set("X-Frame-Options", "DENY") // for browsers that predate frame-ancestors
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	h.SetCanonical(headerCSP, s.errorCSP)
+	for _, kv := range fixedHeaders {
+		h.SetCanonical(kv[0], kv[1])
+	}
 	if s.isHTTPS(c) {
-		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		h.SetCanonical(headerHSTS, valueHSTS)
 	}
 }
 
@@ -64,7 +79,7 @@ func (s *server) isHTTPS(c *fiber.Ctx) bool {
 	if c.Context().IsTLS() {
 		return true
 	}
-	return s.TrustProxy && strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
+	return s.fromProxy(c) && strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
 }
 
 // noStore marks a response as never to be cached (admin, API, anything per-person).

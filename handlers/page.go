@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,12 +24,13 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 		return err
 	}
 	page := e.Page.Slug
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	h := &c.Response().Header
+	h.SetContentType(fiber.MIMETextHTMLCharsetUTF8)
 	// The page carries a per-visitor token: shared caches must not keep it, browsers may
 	// revalidate. Vary on Cookie for the same reason.
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	c.Set(fiber.HeaderVary, "Cookie")
-	c.Set("Content-Security-Policy", e.Prepared.CSP)
+	h.SetCanonical(headerCacheControl, valuePrivateNoCache)
+	h.SetCanonical(headerVary, valueCookie)
+	h.Set("Content-Security-Policy", e.Prepared.CSP)
 
 	if preview := c.Query("variant"); preview != "" {
 		return s.servePreview(c, e, preview)
@@ -58,21 +58,31 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 		s.Metrics.UncountedViews.WithLabelValues(page, uncounted).Inc()
 		s.Store.RecordFiltered(page, uncounted, c.Get(fiber.HeaderUserAgent), s.Now())
 	} else {
-		s.Metrics.PageViews.WithLabelValues(page, variant).Inc()
-		s.Store.RecordExposure(store.Exposure{
-			PhaseID: e.Phase.ID, Page: page, VisitorID: id, Variant: variant, At: s.Now(),
-			Source: source(c),
-		})
+		s.Metrics.PageView(page, variant).Inc()
+		if !s.Store.Seen(e.Phase.ID, id) { // a returning visitor's exposure is kept already
+			s.Store.RecordExposure(store.Exposure{
+				PhaseID: e.Phase.ID, Page: page, VisitorID: id, Variant: variant, At: s.Now(),
+				Source: source(c), RefCode: refCode(c, e.Page),
+			})
+		}
 	}
 	return s.writePage(c, e.Prepared.Variants[variant], s.sign(e, variant, id))
 }
+
+// Fixed headers of a page, set with SetCanonical (see fixedHeaders).
+var (
+	headerCacheControl  = []byte(fiber.HeaderCacheControl)
+	valuePrivateNoCache = []byte("private, no-cache")
+	headerVary          = []byte(fiber.HeaderVary)
+	valueCookie         = []byte("Cookie")
+)
 
 // servePreview shows the founder one variant: never counted, never changes the visitor's
 // assignment (no cookie is set or read), marked noindex, with its form switched off.
 func (s *server) servePreview(c *fiber.Ctx, e *site.Entry, variant string) error {
 	b, ok := e.Prepared.Previews[variant]
 	if !ok {
-		return fiber.NewError(fiber.StatusNotFound, e.Page.Msg().Text("preview.no_variant", "variant", clip(variant, 40)))
+		return fiber.NewError(fiber.StatusNotFound, e.Page.Msg().Text("preview.no_variant", "variant", store.Clip(variant, 40)))
 	}
 	s.Metrics.UncountedViews.WithLabelValues(e.Page.Slug, "preview").Inc()
 	c.Set("X-Robots-Tag", "noindex, nofollow")
@@ -101,8 +111,13 @@ func (s *server) entry(c *fiber.Ctx) (*site.Entry, error) {
 		return e, nil
 	}
 	if e := s.movedTo(c, slug); e != nil {
-		// An old /{slug} link to a page that now has its own domain: send the visitor there.
-		return nil, c.Redirect(pages.URLsOf(e.Page, "").Public, fiber.StatusFound)
+		// An old /{slug} link to a page that now has its own domain: send the visitor there,
+		// with its query (a share link's ?ref=, a campaign's utm_*) kept.
+		to := pages.URLsOf(e.Page, "").Public
+		if q := c.Request().URI().QueryString(); len(q) > 0 {
+			to += "?" + string(q)
+		}
+		return nil, c.Redirect(to, fiber.StatusFound)
 	}
 	return nil, fiber.ErrNotFound
 }
@@ -141,17 +156,5 @@ func clean(s string, max int) string {
 		}
 		return r
 	}, strings.TrimSpace(s))
-	return clip(s, max)
-}
-
-// clip cuts s to at most max bytes without splitting a character.
-func clip(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	s = s[:max]
-	for len(s) > 0 && !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
+	return store.Clip(s, max)
 }

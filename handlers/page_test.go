@@ -11,6 +11,7 @@ import (
 )
 
 func TestDefaultPageAssignsAStickyVariant(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.get("/")
 	if resp.StatusCode != 200 {
@@ -58,6 +59,7 @@ func TestDefaultPageAssignsAStickyVariant(t *testing.T) {
 }
 
 func TestVariantsSplitAcrossVisitors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	seen := map[string]int{}
 	for i := 0; i < 200; i++ {
@@ -79,7 +81,8 @@ func TestVariantsSplitAcrossVisitors(t *testing.T) {
 }
 
 func TestSecureCookieBehindHTTPSProxy(t *testing.T) {
-	e := newEnv(t, func(d *Deps) { d.TrustProxy = true })
+	t.Parallel()
+	e := newEnv(t, behindTestProxy)
 	resp, _ := e.get("/", "X-Forwarded-Proto", "https")
 	for _, c := range resp.Cookies() {
 		if c.Name == VisitorCookie && !c.Secure {
@@ -97,6 +100,7 @@ func TestSecureCookieBehindHTTPSProxy(t *testing.T) {
 }
 
 func TestUncountedTraffic(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		method  string
@@ -156,6 +160,7 @@ func TestUncountedTraffic(t *testing.T) {
 }
 
 func TestBotsSeeControlWithoutCookie(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.get("/", "User-Agent", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)")
 	if len(resp.Cookies()) != 0 {
@@ -167,6 +172,7 @@ func TestBotsSeeControlWithoutCookie(t *testing.T) {
 }
 
 func TestPreviewShowsTheVariantUncounted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.get("/chaser?variant=paid-on-time")
 	if !strings.Contains(body, "Get paid on time") {
@@ -185,6 +191,7 @@ func TestPreviewShowsTheVariantUncounted(t *testing.T) {
 }
 
 func TestNotFoundThanksHealthAndHeaders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, body := e.get("/no-such-page")
 	if resp.StatusCode != 404 || !strings.Contains(body, "no page at this address") {

@@ -32,15 +32,33 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/api/v1/pages", a.requireAdmin, a.handleAPIPages).Name("api")
 	app.Get("/api/v1/pages/:slug/results", a.requireAdmin, a.handleAPIResults).Name("api")
 
-	// A domain per page: on a page's own host its form posts to /signup and its thanks is
-	// /thanks (GET / is the page itself, below). On the main site these answer 404 ("signup"
-	// and "thanks" are reserved slugs). Before /:slug, which would take /thanks.
+	// The learning log (issue 13): every test phase of a page, reopened with its words,
+	// and the founder's note on each.
+	app.Get("/admin/pages/:slug/phases/:n", a.requireAdmin, a.handleAdminPhase).Name("admin")
+	app.Post("/admin/pages/:slug/phases/:n/note", a.requireAdmin, a.handlePhaseNote).Name("admin")
+	app.Get("/api/v1/pages/:slug/phases", a.requireAdmin, a.handleAPIPhases).Name("api")
+	app.Get("/api/v1/pages/:slug/phases/:n/results", a.requireAdmin, a.handleAPIPhaseResults).Name("api")
+	app.Get("/admin/reload/preview", a.requireAdmin, a.handleReloadPreview).Name("admin")
+
+	// A domain per page: on a page's own host its form posts to /signup, its thanks is
+	// /thanks, and the demand signals' answers and confirmation link are /answers and
+	// /confirm (GET / is the page itself, below). On the main site these answer 404 (they
+	// are reserved slugs). Before /:slug, which would take GET /thanks and /confirm.
 	app.Post("/signup", s.handleSignup).Name("signup")
 	app.Get("/thanks", s.handleThanks).Name("thanks")
+	app.Post("/answers", s.handleAnswers).Name("answers")
+	app.Get("/confirm", s.handleConfirmPage).Name("confirm")
+	app.Post("/confirm", s.handleConfirm).Name("confirm")
 
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")
 	app.Get("/:slug", s.handlePage).Name("page")
 	app.Post("/:slug/signup", s.handleSignup).Name("signup")
 	app.Get("/:slug/thanks", s.handleThanks).Name("thanks")
+
+	// Deeper demand signals (issue 17): the thank-you page's answers, and the confirmation
+	// link of double opt-in (a GET shows the button, only the POST confirms).
+	app.Post("/:slug/answers", s.handleAnswers).Name("answers")
+	app.Get("/:slug/confirm", s.handleConfirmPage).Name("confirm")
+	app.Post("/:slug/confirm", s.handleConfirm).Name("confirm")
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -65,10 +66,15 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		reject("too_fast")
 		return s.fakeSuccess(c, e)
 	}
-	if !s.limits.Allow(s.clientIP(c), now) {
+	if client := s.clientIP(c); !s.limits.Allow(client, now) {
 		reject("rate_limited")
 		c.Set(fiber.HeaderRetryAfter, "60")
-		return fiber.NewError(fiber.StatusTooManyRequests, msgs.Text("form.too_many"))
+		msg := msgs.Text("form.too_many")
+		if ip := net.ParseIP(client); ip != nil && ip.IsLoopback() {
+			// Only the founder trying Litmus on their own machine signs up from loopback.
+			msg += " " + msgs.Text("form.too_many_local")
+		}
+		return fiber.NewError(fiber.StatusTooManyRequests, msg)
 	}
 	if ferrs != nil {
 		reject("invalid")
@@ -77,10 +83,16 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 
 	ctx, cancel := context.WithTimeout(c.UserContext(), signupTimeout)
 	defer cancel()
-	res, err := s.Store.InsertSignup(ctx, store.Signup{
+	su := store.Signup{
 		PhaseID: tok.Phase, Page: page, Email: form.Email, VisitorID: tok.Visitor,
 		Variant: tok.Variant, Fields: form.Fields, At: now,
-	})
+	}
+	if e.Page.DoubleOptIn {
+		// The confirmation mail is queued in the same transaction; its link goes to the
+		// page's own domain when it has one.
+		su.ConfirmLinkBase = pages.URLsOf(e.Page, s.origin(c)).Origin
+	}
+	res, err := s.Store.InsertSignup(ctx, su)
 	if err != nil {
 		reject("unavailable")
 		s.Logger.Error("signup not stored", "page", page, "err", err)
@@ -90,13 +102,23 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		// The same answer as a first signup: saying "already signed up" would let anyone
 		// test which addresses are on the list.
 		reject("duplicate")
+		return s.success(c, e, 0)
 	}
-	return s.success(c, e)
+	if su.ConfirmLinkBase != "" && s.MailQueued != nil {
+		s.MailQueued()
+	}
+	if res.Repeat {
+		// Counted in this phase, but the contact is the one stored before: like a
+		// duplicate, its share link and answers are not handed to whoever typed the address.
+		return s.success(c, e, 0)
+	}
+	return s.success(c, e, res.ID)
 }
 
-// success answers a stored (or duplicate) signup.
-func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
-	thanks := pages.URLsOf(e.Page, "").Thanks
+// success answers a stored (or duplicate) signup: id is the new signup's, 0 for anything
+// else (see thanksPath).
+func (s *server) success(c *fiber.Ctx, e *site.Entry, id int64) error {
+	thanks := s.thanksPath(e, id)
 	if wantsJSON(c) {
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "redirect": thanks})
 	}
@@ -104,7 +126,7 @@ func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
 }
 
 // fakeSuccess answers a trapped bot exactly like a person, so it learns nothing.
-func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e) }
+func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e, 0) }
 
 // formAgain shows the form again with the errors and the visitor's input (status 422, or
 // 503 when the database could not take the signup).

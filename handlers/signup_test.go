@@ -15,6 +15,7 @@ import (
 )
 
 func TestSignupIsStoredAndRedirects(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(5 * time.Second)
@@ -47,6 +48,7 @@ func TestSignupIsStoredAndRedirects(t *testing.T) {
 
 // TestAcknowledgedSignupSurvivesReopen: once the visitor has the 303, the row is in the file.
 func TestAcknowledgedSignupSurvivesReopen(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(5 * time.Second)
@@ -69,6 +71,7 @@ func TestAcknowledgedSignupSurvivesReopen(t *testing.T) {
 }
 
 func TestVariantComesFromTheTokenNotTheForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(5 * time.Second)
@@ -87,6 +90,7 @@ func TestVariantComesFromTheTokenNotTheForm(t *testing.T) {
 }
 
 func TestDuplicateSignupLooksTheSameAndIsStoredOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for i := 0; i < 2; i++ {
 		cookie, token := e.visit("/")
@@ -105,6 +109,7 @@ func TestDuplicateSignupLooksTheSameAndIsStoredOnce(t *testing.T) {
 }
 
 func TestInvalidSignupShowsTheFormAgain(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		edit    func(url.Values)
@@ -172,6 +177,7 @@ func TestInvalidSignupShowsTheFormAgain(t *testing.T) {
 }
 
 func TestJSONSignup(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(5 * time.Second)
@@ -196,6 +202,7 @@ func TestJSONSignup(t *testing.T) {
 }
 
 func TestBotTrapsLookLikeSuccessAndStoreNothing(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		wait   time.Duration
@@ -227,6 +234,7 @@ func TestBotTrapsLookLikeSuccessAndStoreNothing(t *testing.T) {
 }
 
 func TestBadOrExpiredTokenKeepsInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(25 * time.Hour)
@@ -244,6 +252,7 @@ func TestBadOrExpiredTokenKeepsInput(t *testing.T) {
 }
 
 func TestCrossSitePostRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cookie, token := e.visit("/")
 	e.advance(5 * time.Second)
@@ -262,6 +271,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 }
 
 func TestSignupRateLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(d *Deps) { d.SignupLimit = 2 })
 	codes := []int{}
 	for i := 0; i < 3; i++ {
@@ -280,6 +290,7 @@ func TestSignupRateLimit(t *testing.T) {
 }
 
 func TestSignupToUnknownPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, _ := e.post("/nope/signup", "", url.Values{"email": {"a@example.com"}})
 	if resp.StatusCode != 404 {

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -135,7 +136,11 @@ func TestSecondLanguageExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := ps[0]
+	i := slices.IndexFunc(ps, func(p *Page) bool { return p.Slug == "mahnfuchs" })
+	if i < 0 {
+		t.Fatalf("docs/examples has no page mahnfuchs")
+	}
+	p := ps[i]
 	if p.Lang != "de" || p.Fields[0].Label != "Ihre E-Mail-Adresse" || p.Thanks.Headline != "Sie stehen auf der Liste" ||
 		URLsOf(p, "").Public != "https://mahnfuchs.de/" || p.Msg().Text("form.optional") != "(freiwillig)" {
 		t.Errorf("example: lang %s, email label %q, thanks %q, address %s", p.Lang, p.Fields[0].Label, p.Thanks.Headline, URLsOf(p, "").Public)

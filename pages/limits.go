@@ -1,5 +1,7 @@
 package pages
 
+import "github.com/litmuslabs/litmus/internal/email"
+
 // The bounds of a page file. Every value a founder writes is bounded, so a typo (a pasted
 // novel, a weight of 10^9) fails at load with a clear message instead of misbehaving in
 // front of visitors. Lengths count characters (Unicode code points), not bytes. The same
@@ -25,6 +27,7 @@ const (
 	maxBodyLen               = 20000 // Markdown; a long sales letter fits
 	maxCTALen                = 60    // button text
 	maxPriceLen              = 60    // "$12 / month, billed yearly"
+	maxCommitmentLen         = 200   // if_validated / if_invalidated: one sentence each
 
 	maxFields         = 20 // including the email field
 	maxFieldNameLen   = 32
@@ -45,7 +48,7 @@ const (
 // The longest value a visitor may type into each kind of field, and the default when the
 // page file sets no max_length.
 const (
-	maxEmailLength        = 254 // RFC 5321's limit on a forward path
+	maxEmailLength        = email.MaxLength
 	defaultTextLength     = 200
 	maxTextLength         = 1000
 	defaultTextareaLength = 2000

@@ -31,6 +31,12 @@ type Page struct {
 	Fields   []Field // always starts with the email field
 	Thanks   Thanks
 	PassBar  PassBar
+	// DoubleOptIn: every signup is mailed a confirmation link; the numbers show confirmed
+	// signups next to all of them (double_opt_in = true).
+	DoubleOptIn  bool
+	Confirmation Confirmation // the confirmation mail and page; defaults when not written
+	Referrals    bool         // each signup gets a personal share link (referrals = true)
+	Questions    []Question   // asked on the thank-you page; at most two
 }
 
 // Variant is one version of the pitch. The first variant is the control.
@@ -80,7 +86,23 @@ type PassBar struct {
 	TargetRate  float64 // 0 < r < 1, e.g. 0.05 for 5%
 	MinVisitors int     // visitors (all variants together) before any verdict
 	MinDays     int     // optional: days since the phase started before any verdict
+	// Counts is what the bar judges: "" for every counted signup (the default; the file
+	// may say "signups") or CountsConfirmed (only those confirmed through the mailed link;
+	// needs double_opt_in).
+	Counts string
+	// IfValidated and IfInvalidated are what the founder promises to do for each outcome,
+	// written before the test ("build the invoice importer", "try agencies instead"). They
+	// are shown next to the verdict; changing them after the first visitor starts a new
+	// phase, so a promise moved after seeing the data is on the record.
+	IfValidated   string // optional
+	IfInvalidated string // optional
 }
+
+// The values of a pass bar's counts key.
+const (
+	CountsSignups   = "signups"
+	CountsConfirmed = "confirmed"
+)
 
 // Control returns the page's control variant (the first one).
 func (p *Page) Control() *Variant { return &p.Variants[0] }

@@ -85,9 +85,11 @@ type Prepared struct {
 	// brand colour's <style> block, a logo from another site), and no inline script at all.
 	CSP string
 
-	theme *Theme
-	page  *Page
-	views map[string]pageView // by variant ID, form left empty, for RenderForm
+	theme  *Theme
+	page   *Page
+	views  map[string]pageView // by variant ID, form left empty, for RenderForm
+	thanks thanksView          // the prepared thanks page's view, for RenderThanks
+	head   headView            // the landing page's head, for RenderConfirm
 }
 
 // FormState is a signup form coming back to the visitor: what they typed and what is wrong.
@@ -128,7 +130,11 @@ func (t *Theme) Prepare(p *Page, opts Options) (*Prepared, error) {
 			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
 		}
 	}
-	if out.Thanks, err = t.renderThanks(p, head); err != nil {
+	out.head = head
+	if out.thanks, err = thanksViewOf(p, head); err != nil {
+		return nil, fmt.Errorf("pages: %s: thanks page: %w", p.File, err)
+	}
+	if out.Thanks, err = t.execute("thanks.html", out.thanks); err != nil {
 		return nil, fmt.Errorf("pages: %s: thanks page: %w", p.File, err)
 	}
 	if err := policy.scan(out.Thanks); err != nil {
@@ -194,16 +200,16 @@ func (t *Theme) renderPage(view pageView, f FormState) ([]byte, error) {
 	return t.execute("page.html", view)
 }
 
-// renderThanks renders the thanks page; its share link points at the landing page.
-func (t *Theme) renderThanks(p *Page, landing headView) ([]byte, error) {
+// thanksViewOf is the view of the thanks page; its share link points at the landing page.
+func thanksViewOf(p *Page, landing headView) (thanksView, error) {
 	body, err := renderMarkdown(p.Thanks.Body)
 	if err != nil {
-		return nil, err
+		return thanksView{}, err
 	}
 	head := landing
 	head.NoIndex = true
 	head.Canonical = ""
-	return t.execute("thanks.html", thanksView{
+	return thanksView{
 		Head:      head,
 		Page:      p,
 		Headline:  p.Thanks.Headline,
@@ -211,7 +217,7 @@ func (t *Theme) renderThanks(p *Page, landing headView) ([]byte, error) {
 		ShareText: p.Thanks.ShareText,
 		ShareURL:  landing.Canonical,
 		Copied:    p.Msg().Text("thanks.copied"),
-	})
+	}, nil
 }
 
 // splitAtToken cuts a page rendered with tokenMarker into the parts around it. The marker must
@@ -410,7 +416,8 @@ type thanksView struct {
 	Body      template.HTML
 	ShareText string
 	ShareURL  string
-	Copied    string // "Link copied: {url}" in the page's language, for app.js
+	Copied    string       // "Link copied: {url}" in the page's language, for app.js
+	Signals   *signalsView // the questions and the personal share link; nil on the prepared page
 }
 
 // errorView is what error.html shows.

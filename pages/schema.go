@@ -10,7 +10,8 @@ import (
 // The keys of a page file, section by section, and what a founder probably meant by a
 // key that is not one of them. docs/page-files.md describes each key; keep the two in step.
 var (
-	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "domains", "lang", "messages", "variants", "fields", "thanks", "pass_bar"}
+	pageKeys = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "domains", "lang", "messages", "variants", "fields", "thanks", "pass_bar",
+		"double_opt_in", "referrals", "questions", "confirmation"}
 	pageSynonyms = map[string]string{
 		"url": "slug", "path": "slug", "name": "title", "meta_description": "description",
 		"image": "social_image", "og_image": "social_image", "share_image": "social_image",
@@ -20,6 +21,8 @@ var (
 		"language": "lang", "locale": "lang", "messages_override": "[messages]", "strings": "[messages]", "translations": "[messages]",
 		"domain": "domains", "host": "domains", "hosts": "domains", "hostnames": "domains",
 		"passbar": "[pass_bar]", "bar": "[pass_bar]", "goal": "[pass_bar]", "hypothesis": "[pass_bar]",
+		"double_optin": "double_opt_in", "confirm": "double_opt_in", "confirm_email": "double_opt_in",
+		"referral": "referrals", "share_links": "referrals", "question": "[[questions]]", "survey": "[[questions]]",
 	}
 
 	variantKeys     = []string{"id", "weight", "headline", "subheadline", "body", "cta", "price"}
@@ -43,12 +46,14 @@ var (
 		"title": "headline", "heading": "headline", "message": "body", "text": "body", "share": "share_text",
 	}
 
-	passBarKeys     = []string{"target", "min_visitors", "min_days"}
+	passBarKeys     = []string{"target", "min_visitors", "min_days", "counts", "if_validated", "if_invalidated"}
 	passBarSynonyms = map[string]string{
 		"target_rate": "target", "target_percent": "target", "rate": "target", "conversion": "target",
 		"conversion_rate": "target", "signup_rate": "target", "visitors": "min_visitors",
 		"sample": "min_visitors", "sample_size": "min_visitors", "min_sample": "min_visitors",
-		"days": "min_days", "duration": "min_days",
+		"days": "min_days", "duration": "min_days", "count": "counts", "judge": "counts",
+		"if_valid": "if_validated", "on_validated": "if_validated", "then": "if_validated", "if_pass": "if_validated",
+		"if_invalid": "if_invalidated", "on_invalidated": "if_invalidated", "else": "if_invalidated", "if_fail": "if_invalidated",
 	}
 
 	fieldKindSynonyms = map[string]FieldKind{
@@ -70,6 +75,8 @@ var keyHomes = []struct {
 	{"[[variants]]", "in a [[variants]] section", variantKeys},
 	{"[[fields]]", "in a [[fields]] section", fieldKeys},
 	{"[thanks]", "in [thanks]", thanksKeys},
+	{"[[questions]]", "in a [[questions]] section", questionKeys},
+	{"[confirmation]", "in [confirmation]", confirmationKeys},
 }
 
 // homesOf lists where key belongs, other than the section it was found in.
@@ -122,6 +129,10 @@ func (d *fileDecoder) decodePage(values map[string]any) *Page {
 	p.Fields = d.fields(root)
 	p.Thanks = d.thanks(root)
 	p.PassBar = d.passBar(root)
+	p.DoubleOptIn, _ = d.boolean(root, "double_opt_in")
+	p.Referrals, _ = d.boolean(root, "referrals")
+	p.Questions = d.questions(root)
+	p.Confirmation = d.confirmation(root, p)
 	return p
 }
 
@@ -381,6 +392,9 @@ func (d *fileDecoder) passBar(root fileSection) PassBar {
 	bar.MinVisitors, _ = d.integer(s, "min_visitors", 1, maxMinVisitors, suggested,
 		fmt.Sprintf("about 20 ÷ target is enough (%d for this target)", suggested))
 	bar.MinDays, _ = d.integer(s, "min_days", 0, maxMinDays, 7, "0 means no minimum")
+	bar.Counts = d.counts(s)
+	bar.IfValidated = d.text(s, "if_validated", textRule{max: maxCommitmentLen, example: "build the invoice importer"})
+	bar.IfInvalidated = d.text(s, "if_invalidated", textRule{max: maxCommitmentLen, example: "try agencies instead"})
 	return bar
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/litmuslabs/litmus/internal/email"
 	"github.com/litmuslabs/litmus/internal/i18n"
 	"github.com/litmuslabs/litmus/static"
 )
@@ -53,7 +54,7 @@ var DefaultTheme = sync.OnceValue(func() *Theme {
 func (t *Theme) ErrorCSP() string { return t.errorCSP }
 
 // LoadTheme returns the built-in theme with every template file found in dir (page.html,
-// thanks.html, error.html, form.html, layout.html) put in place of the built-in file of the
+// thanks.html, error.html, form.html, layout.html, signals.html, confirm.html) put in place of the built-in file of the
 // same name. An empty dir means the built-in theme as is. Every template is parsed and run
 // against a sample page before LoadTheme returns, and errors name the file to fix.
 func LoadTheme(dir string) (*Theme, error) {
@@ -156,6 +157,18 @@ func (t *Theme) check() error {
 	if err != nil {
 		return err
 	}
+	err = prepared.RenderThanks(io.Discard, ThanksState{
+		Token: "sample-token", ShareURL: "https://example.com/sample?ref=abc",
+		Values: map[string]string{"pay": "$5", "today": "<b>"}, Errors: map[string]string{"today": "Too long."},
+	})
+	if err != nil {
+		return err
+	}
+	for _, st := range []ConfirmState{{Token: "sample-token"}, {Done: true}, {Title: "Expired", Problem: "This link expired."}} {
+		if err := prepared.RenderConfirm(io.Discard, st); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	if err := t.RenderError(&buf, 404, "Page not found", "There is no page at this address."); err != nil {
 		return err
@@ -229,7 +242,7 @@ func samplePage() *Page {
 			{ID: "b", Weight: 1, Headline: "Other", Body: "", CTA: "Sign up"},
 		},
 		Fields: []Field{
-			{Name: "email", Kind: FieldEmail, Label: "Email", Required: true, MaxLength: 254},
+			{Name: "email", Kind: FieldEmail, Label: "Email", Required: true, MaxLength: email.MaxLength},
 			{Name: "name", Kind: FieldText, Label: "Name", Placeholder: "Ada"},
 			{Name: "about", Kind: FieldTextarea, Label: "About"},
 			{Name: "plan", Kind: FieldSelect, Label: "Plan", Options: []string{"Solo", "Team"}},
@@ -237,6 +250,13 @@ func samplePage() *Page {
 		},
 		Thanks:  Thanks{Headline: "Thanks", Body: "We will write.", ShareText: "Share"},
 		PassBar: PassBar{TargetRate: 0.05, MinVisitors: 100},
+		Questions: []Question{
+			{Name: "pay", Kind: QuestionChoice, Label: "Pay?", Options: []string{"$0", "$5"}},
+			{Name: "today", Kind: QuestionText, Label: "Today?", MaxLength: 200},
+		},
+		Referrals:    true,
+		DoubleOptIn:  true,
+		Confirmation: Confirmation{Subject: "Confirm", Body: "Please.", Button: "Confirm", Headline: "Done", Confirmed: "**Yes.**"},
 	}
 }
 

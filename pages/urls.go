@@ -2,6 +2,7 @@ package pages
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -15,6 +16,11 @@ type URLs struct {
 	Named  string
 	Action string // where the form posts
 	Thanks string // the thank-you page
+	// Answers is where the thank-you page's questions post; Confirm is the page a
+	// confirmation link opens (GET shows the button, POST confirms). Both are paths on the
+	// page's host, like Action; a confirmation mail's link is Origin + Confirm.
+	Answers string
+	Confirm string
 	// Public is the page's full address for search engines, link previews and share links:
 	// https:// + the first domain + "/" for a page with domains; else the site's base URL +
 	// Page, or just Page when there is no base URL.
@@ -34,7 +40,10 @@ type URLs struct {
 func URLsOf(p *Page, base string) URLs {
 	if len(p.Domains) > 0 {
 		origin := "https://" + p.Domains[0]
-		return URLs{Page: "/", Named: "/" + p.Slug, Action: "/signup", Thanks: "/thanks", Public: origin + "/", Origin: origin, preview: origin + "/"}
+		return URLs{
+			Page: "/", Named: "/" + p.Slug, Action: "/signup", Thanks: "/thanks", Answers: "/answers", Confirm: "/confirm",
+			Public: origin + "/", Origin: origin, preview: origin + "/",
+		}
 	}
 	path := "/" + p.Slug
 	if p.Default {
@@ -45,6 +54,8 @@ func URLsOf(p *Page, base string) URLs {
 		Named:   "/" + p.Slug,
 		Action:  "/" + p.Slug + "/signup",
 		Thanks:  "/" + p.Slug + "/thanks",
+		Answers: "/" + p.Slug + "/answers",
+		Confirm: "/" + p.Slug + "/confirm",
 		Public:  strings.TrimSuffix(base, "/") + path,
 		Origin:  strings.TrimSuffix(base, "/"),
 		preview: "/" + p.Slug,
@@ -62,6 +73,9 @@ func withQuery(addr, key, value string) string {
 
 // AdminURL is the admin's page for the page with slug; CSVURL its signups export.
 func AdminURL(slug string) string { return "/admin/pages/" + url.PathEscape(slug) }
+
+// PhaseURL is the admin's page of the page's test phase n.
+func PhaseURL(slug string, n int) string { return AdminURL(slug) + "/phases/" + strconv.Itoa(n) }
 
 // CSVURL is the address of the page's signups as CSV, in the admin.
 func CSVURL(slug string) string { return AdminURL(slug) + "/signups.csv" }

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,5 +83,26 @@ func TestEveryTemplateRenders(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "&lt;bad&gt;") || strings.Contains(b.String(), "<bad>") {
 		t.Error("notice details are not escaped")
+	}
+}
+
+// TestUnrenderedKnowsThePageTemplates: the check counts every page template and none of the
+// files that only define parts (layout.html), and forgets a template once it is rendered.
+func TestUnrenderedKnowsThePageTemplates(t *testing.T) {
+	var pagesFound []string
+	for _, tm := range tmpl.Templates() {
+		if strings.HasSuffix(tm.Name(), ".html") && hasContent(tm.Tree) {
+			pagesFound = append(pagesFound, tm.Name())
+		}
+	}
+	slices.Sort(pagesFound)
+	if got, want := strings.Join(pagesFound, " "), "index.html notice.html page.html"; got != want {
+		t.Errorf("page templates = %q, want %q", got, want)
+	}
+	if err := Render(io.Discard, "notice.html", Notice{Layout: Layout{Title: "t"}, Heading: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(Unrendered(), "notice.html") {
+		t.Errorf("notice.html is still unrendered after Render: %v", Unrendered())
 	}
 }

@@ -17,6 +17,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
+	"strings"
+	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/results"
@@ -43,9 +47,41 @@ func CSSURL() string { return CSSPath + "?v=" + cssHash }
 // CSS returns the admin stylesheet.
 func CSS() []byte { return css }
 
+// rendered records the names Render has run, for Unrendered.
+var rendered sync.Map
+
+// Unrendered returns the page templates (files with content outside {{define}} blocks:
+// index.html, page.html, notice.html) that Render has not run in this process, sorted.
+// The handlers tests call it once they have all run, as goatcounter does, so a template no
+// test renders (and whose mistakes only a founder would see) fails the run.
+func Unrendered() []string {
+	var names []string
+	for _, t := range tmpl.Templates() {
+		if _, ok := rendered.Load(t.Name()); !ok && strings.HasSuffix(t.Name(), ".html") && hasContent(t.Tree) {
+			names = append(names, t.Name())
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// hasContent says whether a parsed file does more than define templates and hold space.
+func hasContent(tree *parse.Tree) bool {
+	if tree == nil || tree.Root == nil {
+		return false
+	}
+	for _, n := range tree.Root.Nodes {
+		if tn, ok := n.(*parse.TextNode); !ok || strings.TrimSpace(string(tn.Text)) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Render runs the named template (index.html, page.html, notice.html) with data and
 // writes the page to w only once it is complete.
 func Render(w io.Writer, name string, data any) error {
+	rendered.Store(name, true)
 	var buf bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("views: render %s: %w", name, err)
@@ -72,10 +108,19 @@ type Index struct {
 // Page is /admin/pages/{slug}: one page's full results.
 type Page struct {
 	Layout
-	R             results.Results
-	URL           string // the page's public address: its own domain, else its path on this site
-	Lang          string // the page's language (the admin itself stays in English)
-	CSVURL        string
+	R        results.Results
+	URL      string // the page's public address: its own domain, else its path on this site
+	AdminURL string // the page's admin path (its current phase)
+	Lang     string // the page's language (the admin itself stays in English)
+	CSVURL   string
+	CSVLabel string // the download link's text
+	// The note form of the phase: where it posts, the text it shows (the stored note, or
+	// what the founder typed when it was refused), the problem, and the length limit.
+	NoteURL       string
+	NoteText      string
+	NoteError     string
+	NoteMax       int
+	Saved         bool // the note was just saved
 	Previews      []Preview
 	VisitorsChart Chart
 	SignupsChart  Chart
@@ -141,6 +186,13 @@ var funcs = template.FuncMap{
 	"float":    func(n any) float64 { return toFloat(n) },
 	"add":      func(a, b int) int { return a + b },
 	"sub":      func(a, b int) int { return a - b },
+	"deref":    func(t *time.Time) time.Time { return *t },
+	"plural": func(n int64, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return results.Count(n) + " " + many
+	},
 }
 
 // share is a variant's configured share of visitors: its weight over all the weights.

@@ -1,4 +1,4 @@
-// Package cli holds Litmus's subcommands (serve, check, results, export, forget, backup,
+// Package cli holds Litmus's subcommands (serve, check, results, export, note, forget, backup,
 // restore, version): flag parsing, wiring the packages together, and what each prints. The
 // root main.go only calls Run, so every command can be run in-process by tests.
 package cli
@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // Build names the binary: the version main.go carries (or -ldflags sets) and the commit.
@@ -30,9 +32,19 @@ func ExitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	default:
-		fmt.Fprintln(stderr, "litmus:", err)
+		fmt.Fprintln(stderr, "litmus:", say(err))
 		return 1
 	}
+}
+
+// say is what a person reads about err: its problem.Message when it has one (no package
+// prefixes, no internal chain), else the error whole (the commands' own errors are written
+// for people).
+func say(err error) string {
+	if m := problem.Message(err); m != "" {
+		return m
+	}
+	return err.Error()
 }
 
 // errUsage marks a mistake in the command line, already explained on stderr (exit code 2).
@@ -52,6 +64,7 @@ func commands(b Build) []command {
 		{"check", "validate page files and report every problem with file and line", runCheck},
 		{"results", "print each page's numbers and verdict (the admin's, without the server)", runResults},
 		{"export", "write a page's signups as CSV or JSON lines to standard output", runExport},
+		{"note", "write what a test phase taught you and what you will do next", runNote},
 		{"forget", "erase every signup of an email address (an erasure request)", runForget},
 		{"backup", "copy the database to a file while the server runs", runBackup},
 		{"restore", "put a backup back in place of the database (server stopped)", runRestore},
@@ -65,8 +78,16 @@ func runWith(ctx context.Context, b Build, args []string, getenv func(string) st
 	name := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
+	} else if len(args) == 1 {
+		// Alone, these are what a newcomer types first; they name the program, not serve.
+		switch args[0] {
+		case "-h", "-help", "--help":
+			name, args = "help", nil
+		case "-v", "-version", "--version":
+			name, args = "version", nil
+		}
 	}
-	if name == "help" || name == "-h" {
+	if name == "help" {
 		usage(stdout)
 		return nil
 	}
@@ -93,7 +114,8 @@ Commands:
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run "litmus COMMAND -h" for a command's flags and environment variables.
+Run "litmus COMMAND -h" for a command's flags and environment variables,
+"litmus --version" for the version.
 Quick start: "litmus" serves the built-in example pages on http://localhost:8080.
 `)
 }

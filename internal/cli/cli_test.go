@@ -23,6 +23,13 @@ import (
 // testBuild names the binary in tests; `litmus version` must print it.
 var testBuild = Build{Version: "0.0.0-test"}
 
+// TestMain turns off the form's 2 s time trap for the servers these tests start, so a
+// scripted visitor signs up at once (formtoken and handlers test the trap itself).
+func TestMain(m *testing.M) {
+	formMinAge = "0s"
+	os.Exit(m.Run())
+}
+
 // run runs a command in-process as the binary built from testBuild would.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return runWith(ctx, testBuild, args, getenv, stdout, stderr)
@@ -49,6 +56,7 @@ func (s *syncBuffer) String() string {
 func envFunc(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestCheckExamples(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"check"}, envFunc(nil), &out, &errOut); err != nil {
 		t.Fatalf("check of the built-in examples: %v\n%s", err, out.String())
@@ -59,6 +67,7 @@ func TestCheckExamples(t *testing.T) {
 }
 
 func TestCheckReportsEveryProblemWithFileAndLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := "slug = \"Bad Slug\"\ntitle = \"x\"\ncolour = \"red\"\n"
 	if err := os.WriteFile(filepath.Join(dir, "bad.toml"), []byte(bad), 0o644); err != nil {
@@ -76,7 +85,20 @@ func TestCheckReportsEveryProblemWithFileAndLine(t *testing.T) {
 	}
 }
 
+// TestGivenRevisionWins: a revision linked in with -X main.revision (the Dockerfile's
+// REVISION) is kept over whatever Go stamped; without one, the stamp (or nothing) is used.
+func TestGivenRevisionWins(t *testing.T) {
+	t.Parallel()
+	if got := (Build{Version: "9.9.9", Revision: "from-ldflags"}).withVCS(); got.String() != "litmus 9.9.9 (from-ldflags)" {
+		t.Errorf("with a given revision: %q", got.String())
+	}
+	if got := (Build{Version: "9.9.9"}).withVCS(); got.Revision != vcsRevision() {
+		t.Errorf("without one: revision %q, want the stamped %q", got.Revision, vcsRevision())
+	}
+}
+
 func TestVersionAndUsage(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"version"}, envFunc(nil), &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "litmus 0.") {
 		t.Errorf("version: %v %q", err, out.String())
@@ -98,6 +120,7 @@ func TestVersionAndUsage(t *testing.T) {
 // TestBusyPortFailsBeforeAnyPassword: a second server on a taken port says which setting
 // to change, and prints no admin password (it would be one nobody can use).
 func TestBusyPortFailsBeforeAnyPassword(t *testing.T) {
+	t.Parallel()
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -119,42 +142,43 @@ func TestBusyPortFailsBeforeAnyPassword(t *testing.T) {
 
 var servingRE = regexp.MustCompile(`http://localhost:(\d+)/ \(metrics on :(\d+)/metrics\)`)
 
-// TestServeEndToEnd runs the real server on real ports: a person views the page and signs
-// up, Prometheus sees the signup, SIGTERM (context cancel) stops it cleanly within the
-// shutdown budget, and the database holds the signup and the exposure afterwards.
-func TestServeEndToEnd(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "data", "litmus.db")
-	env := envFunc(map[string]string{
-		"LITMUS_DB": db, "LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0",
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, logs syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, env, &out, &logs) }()
+// testServer is `litmus serve` running in-process on free loopback ports.
+type testServer struct {
+	pub, met  string     // origins, e.g. http://127.0.0.1:41234
+	out, logs syncBuffer // stdout and stderr
+	cancel    context.CancelFunc
+	done      chan error
+}
 
-	var pub, met string
+// startServe runs serve with env until it announces its ports. The test's end stops it.
+func startServe(t *testing.T, env map[string]string) *testServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &testServer{cancel: cancel, done: make(chan error, 1)}
+	go func() { s.done <- run(ctx, nil, envFunc(env), &s.out, &s.logs) }()
+	t.Cleanup(func() { cancel(); <-s.done })
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
-			pub, met = "http://127.0.0.1:"+m[1], "http://127.0.0.1:"+m[2]
-			break
+		if m := servingRE.FindStringSubmatch(s.out.String()); m != nil {
+			s.pub, s.met = "http://127.0.0.1:"+m[1], "http://127.0.0.1:"+m[2]
+			return s
 		}
 		select {
-		case err := <-done:
-			t.Fatalf("server exited early: %v\n%s", err, logs.String())
+		case err := <-s.done:
+			s.done <- err
+			t.Fatalf("server exited early: %v\n%s", err, s.logs.String())
 		default:
 		}
 	}
-	if pub == "" {
-		t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
-	}
-	if !strings.Contains(out.String(), "Admin password (generated, shown once): ") {
-		t.Errorf("no generated admin password printed:\n%s", out.String())
-	}
+	t.Fatalf("server did not start:\n%s\n%s", s.out.String(), s.logs.String())
+	return nil
+}
 
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, _ := http.NewRequest("GET", pub+"/", nil)
+var tokenRE = regexp.MustCompile(`name="_token" value="([^"]+)"`)
+
+// visit GETs path as a desktop browser and returns the page's form token.
+func (s *testServer) visit(t *testing.T, client *http.Client, path string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.pub+path, nil)
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
 	resp, err := client.Do(req)
 	if err != nil {
@@ -162,26 +186,64 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	m := regexp.MustCompile(`name="_token" value="([^"]+)"`).FindSubmatch(body)
+	m := tokenRE.FindSubmatch(body)
 	if resp.StatusCode != 200 || m == nil {
-		t.Fatalf("GET / = %d, token found: %v", resp.StatusCode, m != nil)
+		t.Fatalf("GET %s = %d, token found: %v", path, resp.StatusCode, m != nil)
 	}
-	time.Sleep(2100 * time.Millisecond) // the time trap refuses forms sent within 2 s of loading
+	return string(m[1])
+}
 
-	form := url.Values{"_token": {string(m[1])}, "email": {"founder@example.com"}, "work": {"Writing"}, "consent": {"on"}}
-	req, _ = http.NewRequest("POST", pub+"/chaser/signup", strings.NewReader(form.Encode()))
+// signUp posts a valid chaser signup with token and email, as the page's own form does,
+// and returns the response (body closed).
+func (s *testServer) signUp(t *testing.T, client *http.Client, token, email string) *http.Response {
+	t.Helper()
+	form := url.Values{"_token": {token}, "email": {email}, "work": {"Writing"}, "consent": {"on"}}
+	req, _ := http.NewRequest("POST", s.pub+"/chaser/signup", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", pub)
-	resp, err = client.Do(req)
+	req.Header.Set("Origin", s.pub)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	return resp
+}
+
+// stop cancels the server's context, as SIGTERM does in main, and returns what serve
+// returned; it fails the test if serve takes more than 10 s.
+func (s *testServer) stop(t *testing.T) error {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		s.done <- err // for the cleanup
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop within 10 s")
+		return nil
+	}
+}
+
+// TestServeEndToEnd runs the real server on real ports: a person views the page and signs
+// up, Prometheus sees the signup, SIGTERM (context cancel) stops it cleanly within the
+// shutdown budget, and the database holds the signup and the exposure afterwards.
+func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "data", "litmus.db")
+	srv := startServe(t, map[string]string{"LITMUS_DB": db, "LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0"})
+	pub, met, out, logs := srv.pub, srv.met, &srv.out, &srv.logs
+	if !strings.Contains(out.String(), "Admin password (generated, shown once): ") {
+		t.Errorf("no generated admin password printed:\n%s", out.String())
+	}
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp := srv.signUp(t, client, srv.visit(t, client, "/"), "founder@example.com")
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/chaser/thanks" {
 		t.Fatalf("signup = %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 
-	resp, err = http.Get(met + "/metrics")
+	resp, err := http.Get(met + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,14 +261,8 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Error("/metrics is served on the public port")
 	}
 
-	cancel() // what SIGTERM does in main
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("shutdown returned %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop within 10 s")
+	if err := srv.stop(t); err != nil {
+		t.Fatalf("shutdown returned %v", err)
 	}
 
 	st, err := store.Open(db, store.Options{})

@@ -13,20 +13,24 @@ import (
 	"github.com/litmuslabs/litmus/pages"
 )
 
-// runExport implements `litmus export [--page SLUG] [--format csv|json]`: every signup of a
-// page to standard output, the same file as the admin's CSV download (docs/api.md).
+// runExport implements `litmus export [--page SLUG] [--format csv|json] [--phase N]`: every
+// signup of a page (or of one test phase) to standard output, the same file as the admin's
+// CSV download (docs/api.md).
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export", "", "Write every signup of a page to standard output, oldest first: CSV with a header row\n"+
-		"(time, email, each form field, variant, counted, UTM tags, referrer), the same file as the\n"+
-		"admin's download; or, with --format json, one JSON object per line (NDJSON).\n"+
+		"(time, email, each form field, phase, variant, counted, UTM tags, referrer, later phases),\n"+
+		"the same file as the admin's download; or, with --format json, one JSON object per line\n"+
+		"(NDJSON). One row per person: a person who signed up again in a later phase is listed\n"+
+		"once, with that phase in later_phases. --phase N keeps the people who signed up in phase N.\n"+
 		"Without --page it exports the only page, or the only page with signups.\n"+
-		"Example: litmus export --page chaser > chaser-signups.csv", stderr)
+		"Example: litmus export --page chaser --phase 2 > chaser-phase-2.csv", stderr)
 	cfg, err := config.Register(fs, config.ScopeResults, getenv)
 	if err != nil {
 		return err
 	}
 	slug := fs.String("page", "", "the page to export (its slug, as in its URL)")
 	format := fs.String("format", "csv", "csv, or json for one JSON object per line")
+	phase := fs.Int("phase", 0, "only the signups of this test phase (1 = the page's first); 0 for all")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,6 +40,10 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if *format != "csv" && *format != "json" {
 		fmt.Fprintf(stderr, "litmus export: --format %q: want csv or json\n", *format)
+		return errUsage
+	}
+	if *phase < 0 {
+		fmt.Fprintf(stderr, "litmus export: --phase %d: want a phase number (1 = the first), or 0 for all\n", *phase)
 		return errUsage
 	}
 	if err := cfg.Validate(config.ScopeResults); err != nil {
@@ -55,13 +63,22 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	if *phase > 0 {
+		phases, err := st.Phases(ctx, page)
+		if err != nil {
+			return err
+		}
+		if *phase > len(phases) {
+			return fmt.Errorf("page %s has %d test phases, so there is no phase %d; `litmus results --page %s --all-phases` lists them", page, len(phases), *phase, page)
+		}
+	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	if *format == "json" {
-		err = results.WriteNDJSON(ctx, st, page, out)
+		err = results.WriteNDJSON(ctx, st, page, *phase, out)
 	} else {
 		var fields []string
 		if fields, err = exportFields(ctx, st, ps, page); err == nil {
-			err = results.WriteCSV(ctx, st, page, fields, out)
+			err = results.WriteCSV(ctx, st, page, fields, *phase, out)
 		}
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestExportWritesTheCSVOfTheOnlyPageWithSignups(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	s := seedDB(t, db, 100, map[string]int{"no-awkward-emails": 10, "paid-on-time": 10})
 	out, errOut, err := runCmd(t, db, "export") // two pages, only chaser has signups
@@ -25,7 +26,7 @@ func TestExportWritesTheCSVOfTheOnlyPageWithSignups(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%s", err, out)
 	}
-	if strings.Join(recs[0], ",") != "time,email,first_name,work,consent,variant,counted,utm_source,utm_medium,utm_campaign,utm_term,utm_content,referrer_host" {
+	if strings.Join(recs[0], ",") != "time,email,first_name,work,consent,variant,counted,utm_source,utm_medium,utm_campaign,utm_term,utm_content,referrer_host,phase,later_phases,confirmed,referred,answers" {
 		t.Errorf("header %q", recs[0])
 	}
 	if len(recs)-1 != len(s.emails) {
@@ -41,6 +42,7 @@ func TestExportWritesTheCSVOfTheOnlyPageWithSignups(t *testing.T) {
 }
 
 func TestExportJSONIsOneObjectPerLine(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	s := seedDB(t, db, 60, map[string]int{"no-awkward-emails": 6, "paid-on-time": 6})
 	out, _, err := runCmd(t, db, "export", "--page", "chaser", "--format", "json")
@@ -62,6 +64,7 @@ func TestExportJSONIsOneObjectPerLine(t *testing.T) {
 }
 
 func TestExportSaysWhichPagesThereAre(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	seedDB(t, db, 20, map[string]int{"no-awkward-emails": 2, "paid-on-time": 2})
 	cases := []struct {
@@ -102,6 +105,7 @@ func TestExportSaysWhichPagesThereAre(t *testing.T) {
 // TestExportOfAPageWhoseFileIsGone: signups outlive their page file; every field they
 // hold becomes a column.
 func TestExportOfAPageWhoseFileIsGone(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	st, err := store.Open(db, store.Options{})
 	if err != nil {

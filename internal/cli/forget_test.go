@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 )
 
 func TestForgetErasesThePersonEverywhere(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	s := seedDB(t, db, 40, map[string]int{"no-awkward-emails": 4, "paid-on-time": 4})
 	target := s.emails[1]
@@ -42,25 +42,13 @@ func TestForgetErasesThePersonEverywhere(t *testing.T) {
 // while it runs, `litmus results`, `export` and `forget` read and change the same file,
 // and `results --json` answers exactly what the API does.
 func TestOfflineCommandsBesideARunningServer(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "data", "litmus.db")
 	const password = "a long admin password for tests"
-	env := envFunc(map[string]string{
+	srv := startServe(t, map[string]string{
 		"LITMUS_DB": db, "LITMUS_ADDR": "127.0.0.1:0", "LITMUS_METRICS_ADDR": "127.0.0.1:0", "LITMUS_ADMIN_PASSWORD": password,
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out, logs syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, env, &out, &logs) }()
-	var pub string
-	for deadline := time.Now().Add(10 * time.Second); pub == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
-			pub = "http://127.0.0.1:" + m[1]
-		}
-	}
-	if pub == "" {
-		t.Fatalf("server did not start:\n%s\n%s", out.String(), logs.String())
-	}
+	pub := srv.pub
 
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -83,7 +71,6 @@ func TestOfflineCommandsBesideARunningServer(t *testing.T) {
 	}
 	page := get("/?utm_source=podcast&utm_campaign=ep12", false)
 	token := regexp.MustCompile(`name="_token" value="([^"]+)"`).FindStringSubmatch(page)[1]
-	time.Sleep(2100 * time.Millisecond) // the time trap refuses forms sent within 2 s
 	form := url.Values{"_token": {token}, "email": {"listener@example.com"}, "work": {"Writing"}, "consent": {"on"}}
 	req, _ := http.NewRequest("POST", pub+"/chaser/signup", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -129,13 +116,7 @@ func TestOfflineCommandsBesideARunningServer(t *testing.T) {
 		t.Error("the server still exports a forgotten signup")
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("shutdown: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop")
+	if err := srv.stop(t); err != nil {
+		t.Fatalf("shutdown: %v", err)
 	}
 }

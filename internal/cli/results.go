@@ -12,8 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/config"
+	"github.com/litmuslabs/litmus/internal/problem"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/stats"
@@ -21,22 +21,32 @@ import (
 	"github.com/litmuslabs/litmus/pages"
 )
 
-// runResults implements `litmus results [--page SLUG] [--json]`: the admin's numbers and
-// verdict in the terminal, read from the database file. The server need not run (nor stop:
-// SQLite's WAL mode lets this read while it writes).
+// runResults implements `litmus results [--page SLUG] [--phase N | --all-phases] [--json]`:
+// the admin's numbers and verdict in the terminal, read from the database file. The server
+// need not run (nor stop: SQLite's WAL mode lets this read while it writes).
 func runResults(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("results", "", "Print each page's visitors, signups and rates per variant, the comparison with the control,\n"+
 		"the split check and the verdict against the pass bar: the numbers of /admin, without the server.\n"+
-		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has.\n"+
-		"--json prints what the API answers: GET /api/v1/pages, or with --page GET /api/v1/pages/SLUG/results (docs/api.md).", stderr)
+		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has;\n"+
+		"a page the files lack is read from its latest test in the database (--page SLUG).\n"+
+		"--phase N prints an earlier test phase of the page as it ended, with the words its visitors read;\n"+
+		"--all-phases lists every phase: dates, numbers, verdict, what changed and your note.\n"+
+		"--json prints what the API answers: GET /api/v1/pages, or with --page GET /api/v1/pages/SLUG/results,\n"+
+		"/phases/N/results with --phase, /phases with --all-phases (docs/api.md).", stderr)
 	cfg, err := config.Register(fs, config.ScopeResults, getenv)
 	if err != nil {
 		return err
 	}
 	slug := fs.String("page", "", "only this page (its slug, as in its URL)")
 	asJSON := fs.Bool("json", false, "print JSON, as the API answers, instead of a table")
+	phase := fs.Int("phase", 0, "this test phase of the page (1 = its first), instead of the current one")
+	allPhases := fs.Bool("all-phases", false, "list every test phase of the page, newest first")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *phase < 0 || (*phase > 0 && *allPhases) {
+		fmt.Fprintln(stderr, "litmus results: --phase takes a phase number (1 = the first), and --all-phases lists them all; use one of the two")
+		return errUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "litmus results: unexpected argument %q (to choose a page, use --page %s)\n", fs.Arg(0), fs.Arg(0))
@@ -49,20 +59,33 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}
-	if *slug != "" {
-		p, err := findPage(ps, *slug, cfg.Pages)
-		if err != nil {
-			return err
-		}
-		ps = []*pages.Page{p}
-	}
 	st, err := openExistingDB(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	stored, err := st.PageSlugs(ctx)
+	if err != nil {
+		return err
+	}
+	if *slug != "" {
+		p, err := findPage(ps, *slug, cfg.Pages)
+		if err != nil {
+			if p, err = pageFromDB(ctx, st, *slug, ps, stored, cfg.Pages, stderr); err != nil {
+				return err
+			}
+		}
+		ps = []*pages.Page{p}
+	}
 
 	now := time.Now()
+	if *phase > 0 || *allPhases {
+		if *slug == "" && len(ps) != 1 {
+			fmt.Fprintln(stderr, "litmus results: --phase and --all-phases are about one page: add --page SLUG")
+			return errUsage
+		}
+		return printHistory(ctx, st, ps[0], *phase, *asJSON, now, stdout)
+	}
 	if *asJSON {
 		return printResultsJSON(ctx, st, ps, *slug != "", now, stdout)
 	}
@@ -72,11 +95,11 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		e, newer, err := results.OfflineEntry(ctx, st, p)
 		if errors.Is(err, results.ErrNotServed) && *slug == "" {
-			fmt.Fprintf(stdout, "/%s — %s\n  No results yet: %s\n", p.Slug, p.Title, strings.TrimPrefix(err.Error(), results.ErrNotServed.Error()+": "))
+			fmt.Fprintf(stdout, "/%s — %s\n  No results yet: %s\n", p.Slug, p.Title, problem.Message(err))
 			continue
 		}
 		if err != nil {
-			return notServed(err)
+			return err
 		}
 		r, err := results.Page(ctx, st, e, now)
 		if err != nil {
@@ -84,10 +107,62 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		printResults(stdout, r, newer)
 	}
+	if *slug == "" {
+		hintOtherPages(ps, stored, cfg.Pages, stdout)
+	}
 	return nil
 }
 
-// printResultsJSON prints the list of pages (handlers.PageList) or, for one page asked for
+// pageFromDB rebuilds page slug from its latest test phase in the database when the page
+// files lack it (a page that was removed or renamed, or another directory of page files), and
+// says so on stderr; else it returns an error naming the pages of both.
+func pageFromDB(ctx context.Context, st *store.Store, slug string, ps []*pages.Page, stored []string, dir string, stderr io.Writer) (*pages.Page, error) {
+	phases, err := st.Phases(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(phases) == 0 {
+		var inFiles []string
+		for _, p := range ps {
+			inFiles = append(inFiles, p.Slug)
+		}
+		return nil, fmt.Errorf("no page %q in %s (pages: %s) nor in the database (pages: %s)",
+			slug, describeDir(dir), strings.Join(inFiles, ", "), orNone(stored))
+	}
+	p, err := pages.FromDefinition(slug, phases[0].Definition)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "Note: /%s is not in %s; these are the results of its latest test, as the database recorded it.\n", slug, describeDir(dir))
+	return p, nil
+}
+
+// hintOtherPages names the pages the database holds results of that the page files lack.
+func hintOtherPages(ps []*pages.Page, stored []string, dir string, stdout io.Writer) {
+	var other []string
+	for _, slug := range stored {
+		found := false
+		for _, p := range ps {
+			found = found || p.Slug == slug
+		}
+		if !found {
+			other = append(other, slug)
+		}
+	}
+	if len(other) > 0 {
+		fmt.Fprintf(stdout, "\nThe database also holds results of pages not in %s: %s. See one with `litmus results --page %s`.\n",
+			describeDir(dir), strings.Join(other, ", "), other[0])
+	}
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}
+
+// printResultsJSON prints the list of pages (results.PageList) or, for one page asked for
 // by name, its results document.
 func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, one bool, now time.Time, stdout io.Writer) error {
 	enc := json.NewEncoder(stdout)
@@ -95,7 +170,7 @@ func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, on
 	if one {
 		e, _, err := results.OfflineEntry(ctx, st, ps[0])
 		if err != nil {
-			return notServed(err)
+			return err
 		}
 		r, err := results.Page(ctx, st, e, now)
 		if err != nil {
@@ -103,7 +178,7 @@ func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, on
 		}
 		return enc.Encode(r)
 	}
-	list := handlers.PageList{Pages: []results.Summary{}}
+	list := results.PageList{Pages: []results.Summary{}}
 	for _, p := range ps {
 		e, _, err := results.OfflineEntry(ctx, st, p)
 		if errors.Is(err, results.ErrNotServed) {
@@ -121,24 +196,92 @@ func printResultsJSON(ctx context.Context, st *store.Store, ps []*pages.Page, on
 	return enc.Encode(list)
 }
 
-// notServed strips the sentinel's prefix from an ErrNotServed error, whose message already
-// says what to do.
-func notServed(err error) error {
-	if errors.Is(err, results.ErrNotServed) {
-		return errors.New(strings.TrimPrefix(err.Error(), results.ErrNotServed.Error()+": "))
+// printHistory prints phase n of page p (n > 0), or every phase of it (n == 0).
+func printHistory(ctx context.Context, st *store.Store, p *pages.Page, n int, asJSON bool, now time.Time, stdout io.Writer) error {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if n > 0 {
+		r, ok, err := results.PhaseResults(ctx, st, p, n, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("/%s has no test phase %d; `litmus results --page %s --all-phases` lists them", p.Slug, n, p.Slug)
+		}
+		if asJSON {
+			return enc.Encode(r)
+		}
+		printResults(stdout, r, false)
+		return nil
 	}
-	return err
+	list, err := results.History(ctx, st, p.Slug, now)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return enc.Encode(results.PhaseList{Page: p.Slug, Phases: list})
+	}
+	fmt.Fprintf(stdout, "/%s — %s\n", p.Slug, p.Title)
+	if len(list) == 0 {
+		fmt.Fprintln(stdout, "No test phases yet: the server has not served this page with this database.")
+	}
+	for _, ph := range list {
+		fmt.Fprintln(stdout)
+		printPhaseLine(stdout, ph)
+	}
+	return nil
+}
+
+// printPhaseLine writes one phase of a page's history.
+func printPhaseLine(w io.Writer, ph results.PhaseSummary) {
+	when := "since " + ph.StartedAt.Format("2 Jan 2006") + " (current)"
+	if ph.EndedAt != nil {
+		when = ph.StartedAt.Format("2 Jan 2006") + " – " + ph.EndedAt.Format("2 Jan 2006")
+	}
+	rate := "–"
+	if ph.Visitors > 0 {
+		rate = results.Percent(ph.Rate)
+	}
+	fmt.Fprintf(w, "Phase %d, %s: %s visitors, %s signups, %s. %s\n", ph.Number, when,
+		results.Count(ph.Visitors), results.Count(ph.Signups), rate, results.VerdictLabel(ph.Verdict, ph.Withheld))
+	if ph.Promise != "" {
+		fmt.Fprintf(w, "  You promised: %s\n", ph.Promise)
+	}
+	for _, c := range ph.Changes {
+		fmt.Fprintf(w, "  Changed: %s\n", c.Text)
+	}
+	if ph.Note != "" {
+		fmt.Fprintf(w, "  Note: %s\n", strings.ReplaceAll(ph.Note, "\n", "\n        "))
+	}
 }
 
 // printResults writes one page's results as a founder reads them in a terminal.
 func printResults(w io.Writer, r results.Results, newer bool) {
 	fmt.Fprintf(w, "/%s — %s\n", r.Page, r.Title)
-	fmt.Fprintf(w, "Test phase %d, live since %s (%s)\n", r.Phase.ID, r.Phase.StartedAt.Format("2 Jan 2006, 15:04 UTC"), results.Days(r.Phase.Days))
-	bar := fmt.Sprintf("Your bar: at least %s of visitors sign up, judged after %s visitors", results.Percent(r.PassBar.TargetRate), results.Count(int64(r.PassBar.MinVisitors)))
+	if r.Phase.Current {
+		fmt.Fprintf(w, "Test phase %d, live since %s (%s)\n", r.Phase.Number, r.Phase.StartedAt.Format("2 Jan 2006, 15:04 UTC"), results.Days(r.Phase.Days))
+	} else {
+		fmt.Fprintf(w, "Test phase %d, ran from %s to %s (%s); the page has changed since\n", r.Phase.Number,
+			r.Phase.StartedAt.Format("2 Jan 2006, 15:04 UTC"), r.Phase.EndedAt.Format("2 Jan 2006, 15:04 UTC"), results.Days(r.Phase.Days))
+	}
+	for _, c := range r.Phase.Changes {
+		fmt.Fprintf(w, "Changed from phase %d: %s\n", r.Phase.Number-1, c.Text)
+	}
+	act := "sign up"
+	if r.Counts == pages.CountsConfirmed {
+		act = "sign up and confirm their address (the SIGNUPS column counts confirmed signups)"
+	}
+	bar := fmt.Sprintf("Your bar: at least %s of visitors %s, judged after %s visitors", results.Percent(r.PassBar.TargetRate), act, results.Count(int64(r.PassBar.MinVisitors)))
 	if r.PassBar.MinDays > 0 {
 		bar += fmt.Sprintf(" and %d days", r.PassBar.MinDays)
 	}
 	fmt.Fprintln(w, bar)
+	if r.PassBar.IfValidated != "" || r.PassBar.IfInvalidated != "" {
+		fmt.Fprintf(w, "You promised: if validated, %s; if invalidated, %s\n", orDash(r.PassBar.IfValidated), orDash(r.PassBar.IfInvalidated))
+	}
+	if r.Phase.Note != "" {
+		fmt.Fprintf(w, "Your note: %s\n", r.Phase.Note)
+	}
 	if newer {
 		fmt.Fprintln(w, "Note: the server runs a newer version of this page than the page file here; these are the results of the file's version.")
 	}
@@ -173,15 +316,91 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 
 	if !r.Trustworthy {
 		fmt.Fprintf(w, "NO VERDICT — the numbers can't be trusted yet. %s\n", r.SRM.Message)
+		printSignals(w, r)
 		return
 	}
 	fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	if r.Promise != "" {
+		fmt.Fprintf(w, "You promised to: %s\n", r.Promise)
+	}
 	fmt.Fprintf(w, "Split check: %s\n", r.SRM.Message)
 	for _, v := range r.Variants {
 		if !v.Control {
 			fmt.Fprintf(w, "%s: %s\n", v.ID, v.Sentence)
 		}
 	}
+	printSignals(w, r)
+}
+
+// printSignals prints the page's confirmed signups, share links and question answers.
+func printSignals(w io.Writer, r results.Results) {
+	if c := r.Confirmation; c != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Confirmed: %s of %s counted signups", results.Count(c.Confirmed), results.Count(c.Signups))
+		if c.Signups > 0 {
+			fmt.Fprintf(w, " (%s, 95%% range %s)", results.Percent(c.Rate), results.Range(c.CILow, c.CIHigh))
+		}
+		fmt.Fprintln(w)
+		rows := [][]string{{"VARIANT", "SIGNUPS", "CONFIRMED", "RATE"}}
+		for _, v := range c.Variants {
+			rate := "–"
+			if v.Signups > 0 {
+				rate = results.Percent(v.Rate)
+			}
+			rows = append(rows, []string{v.ID, results.Count(v.Signups), results.Count(v.Confirmed), rate})
+		}
+		writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true})
+	}
+	if ref := r.Referrals; ref != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Share links: %s referred visitors, %s referred signups", results.Count(ref.ReferredVisitors), results.Count(ref.ReferredSignups))
+		if ref.Rate.Signups > 0 {
+			fmt.Fprintf(w, "; %.2f signups brought per signup (95%% range %.2f–%.2f)", ref.Rate.Rate, ref.Rate.CILow, ref.Rate.CIHigh)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Without referred visitors: %s: %s\n", strings.ToUpper(results.VerdictLabel(ref.VerdictWithout.Kind, false)), ref.VerdictWithout.Sentence)
+	}
+	for _, q := range r.Questions {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%s (%s answered)\n", q.Label, results.Count(q.All.Answered))
+		if q.Kind == string(pages.QuestionChoice) {
+			header := []string{"ANSWER", "ALL"}
+			for _, v := range q.Variants {
+				header = append(header, strings.ToUpper(v.ID))
+			}
+			rows := [][]string{header}
+			right := map[int]bool{}
+			for j, c := range q.All.Choices {
+				row := []string{c.Answer, shareCell(c)}
+				for _, v := range q.Variants {
+					row = append(row, shareCell(v.Choices[j]))
+				}
+				rows = append(rows, row)
+			}
+			for i := 1; i < len(header); i++ {
+				right[i] = true
+			}
+			writeTable(w, rows, right)
+			continue
+		}
+		for _, a := range q.Latest {
+			fmt.Fprintf(w, "  %s  [%s] %s\n", a.At.Format("2006-01-02 15:04"), a.Variant, strings.ReplaceAll(a.Text, "\n", " "))
+		}
+	}
+}
+
+func shareCell(c results.ChoiceCount) string {
+	if c.Count == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%s (%s)", results.Count(c.Count), results.Percent(c.Share))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
 }
 
 // comparisonCells are a variant's lift, its range, the corrected p-value and the chance it

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/assign"
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/stats"
@@ -93,6 +92,7 @@ func runCmd(t *testing.T, db string, args ...string) (string, string, error) {
 }
 
 func TestResultsPrintsTheNumbersAndTheVerdict(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	s := seedDB(t, db, 300, map[string]int{"no-awkward-emails": 20, "paid-on-time": 9})
 	out, errOut, err := runCmd(t, db, "results")
@@ -124,6 +124,7 @@ func TestResultsPrintsTheNumbersAndTheVerdict(t *testing.T) {
 }
 
 func TestResultsJSONIsTheAPIDocument(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "litmus.db")
 	s := seedDB(t, db, 200, map[string]int{"no-awkward-emails": 10, "paid-on-time": 10})
 	out, errOut, err := runCmd(t, db, "results", "--json", "--page", "chaser")
@@ -147,13 +148,14 @@ func TestResultsJSONIsTheAPIDocument(t *testing.T) {
 	}
 
 	out, _, err = runCmd(t, db, "results", "--json")
-	var list handlers.PageList
+	var list results.PageList
 	if err != nil || json.Unmarshal([]byte(out), &list) != nil || len(list.Pages) != 2 || list.Pages[0].Visitors != 200 {
 		t.Errorf("results --json without --page: %v\n%s", err, out)
 	}
 }
 
 func TestResultsExplainsWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "litmus.db")
 	cases := []struct {
@@ -177,7 +179,7 @@ func TestResultsExplainsWhatIsWrong(t *testing.T) {
 		})
 	}
 	seedDB(t, db, 10, map[string]int{"no-awkward-emails": 5, "paid-on-time": 5})
-	if _, _, err := runCmd(t, db, "results", "--page", "nope"); err == nil || !strings.Contains(err.Error(), `no page "nope" in the built-in example pages; the pages are: chaser, taxpot`) {
+	if _, _, err := runCmd(t, db, "results", "--page", "nope"); err == nil || !strings.Contains(err.Error(), `no page "nope" in the built-in example pages (pages: chaser, taxpot) nor in the database (pages: chaser, taxpot)`) {
 		t.Errorf("unknown page: %v", err)
 	}
 	if _, errOut, err := runCmd(t, db, "results", "chaser"); !errors.Is(err, errUsage) || !strings.Contains(errOut, "use --page chaser") {
@@ -202,6 +204,7 @@ func TestResultsExplainsWhatIsWrong(t *testing.T) {
 }
 
 func TestResultsHelp(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range []string{"results", "export", "forget"} {
 		_, errOut, err := runCmd(t, "unused.db", cmd, "-h")
 		if err == nil || !strings.Contains(errOut, "Usage: litmus "+cmd) || !strings.Contains(errOut, "LITMUS_DB") {

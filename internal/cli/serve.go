@@ -11,13 +11,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/config"
+	"github.com/litmuslabs/litmus/internal/confirmmail"
 	"github.com/litmuslabs/litmus/internal/formtoken"
+	"github.com/litmuslabs/litmus/internal/linktoken"
+	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/metrics"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
@@ -28,9 +32,16 @@ import (
 // writer then commits what is queued. fly.toml's kill_timeout is longer than the total.
 const shutdownTimeout = 8 * time.Second
 
+// formMinAge, when set, replaces the signup form's time trap minimum (formtoken.MinAge, 2 s)
+// with this duration. Only tests set it, so that whole-server tests need not wait 2 s before
+// each signup: this package's tests assign it, and the e2e tests link their binary with
+// -ldflags "-X github.com/litmuslabs/litmus/internal/cli.formMinAge=0s". No release sets it
+// (a variable set at link time is not a setting anyone can change on a running server).
+var formMinAge string
+
 // runServe implements `litmus serve`, the default command.
 func runServe(ctx context.Context, b Build, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).", stderr)
+	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).\n\"litmus help\" lists the other commands (check, results, export, note, forget, backup, restore, version).", stderr)
 	cfg, err := config.Register(fs, config.ScopeServe, getenv)
 	if err != nil {
 		return err
@@ -46,85 +57,176 @@ func runServe(ctx context.Context, b Build, args []string, getenv func(string) s
 		return err
 	}
 	logger := newLogger(cfg.LogFormat, stderr)
-	return serve(ctx, b, cfg, logger, stdout)
+	err = serve(ctx, b, cfg, logger, stdout)
+	if err != nil && say(err) != err.Error() {
+		// The person reads say(err) (ExitCode); the whole chain goes to the log.
+		logger.Error("serve failed", "err", err)
+	}
+	return err
 }
 
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then shuts down gracefully:
-// stop accepting, finish requests in flight, flush the writer, close the database.
+// stop accepting, finish requests in flight, flush the writer, close the database. It is
+// the three steps below: build, run, shut down.
 func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
-	theme, err := loadTheme(cfg.Templates)
+	srv, err := buildServer(ctx, b, cfg, logger)
 	if err != nil {
 		return err
+	}
+	defer srv.st.Close() // a no-op after shutdown's Close
+	if err := srv.listen(stdout); err != nil {
+		return err
+	}
+	runErr := srv.run(ctx)
+	if err := srv.shutdown(); err != nil {
+		return err
+	}
+	return runErr
+}
+
+// server is what serve builds before it listens: the parts run and shutdown use.
+type server struct {
+	b      Build
+	cfg    *config.Config
+	logger *slog.Logger
+	st     *store.Store
+	m      *metrics.Metrics
+	theme  *pages.Theme
+	holder site.Holder
+	app    interface {
+		Listener(net.Listener) error
+		ShutdownWithContext(context.Context) error
+	}
+	password  string              // the admin password
+	generated bool                // the password was generated, so it is printed once the ports are ours
+	haveMail  bool                // a mail server is set (LITMUS_SMTP_URL), so double_opt_in pages may be served
+	mailer    *confirmmail.Worker // sends the confirmation mails; nil without a mail server
+
+	reloadMu sync.Mutex // one reload at a time (SIGHUP, --watch, the admin's button)
+
+	// Set by listen.
+	pub, met   net.Listener
+	metricsSrv *http.Server
+	errc       chan error // a listener that stopped serving
+	stopMail   context.CancelFunc
+	mailDone   chan struct{} // closed when the mail worker has stopped
+}
+
+// buildServer loads the theme and page files, opens the database, builds the site, the
+// metrics and the HTTP app. Nothing listens yet.
+func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger) (*server, error) {
+	theme, err := loadTheme(cfg.Templates)
+	if err != nil {
+		return nil, err
 	}
 	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
-		return pageError(err, cfg.Pages)
+		return nil, pageError(err, cfg.Pages)
 	}
 
-	m := metrics.New(b.Version, b.Revision)
-	st, err := store.Open(cfg.DB, store.Options{
-		Logger: logger,
-		Hooks: store.Hooks{
-			NewVisitor:   func(page, variant string) { m.Visitors.WithLabelValues(page, variant).Inc() },
-			SignupStored: func(page, variant string) { m.Signups.WithLabelValues(page, variant).Inc() },
-			Committed:    m.ObserveCommit,
-		},
-	})
+	// Mail is needed by pages with double_opt_in; without it they would queue confirmation
+	// mails that never leave, so the server refuses to start (a reload refuses such pages).
+	var sender *mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewFromURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkMail(ps, sender != nil); err != nil {
+		return nil, err
+	}
+	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn && len(p.Domains) == 0 }) {
+		logger.Warn("LITMUS_BASE_URL is not set: confirmation links will point at the host name each signup was sent to, " +
+			"which a client can choose; set LITMUS_BASE_URL to your site's address in production")
+	}
+
+	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision), haveMail: sender != nil}
+	srv.st, err = store.Open(cfg.DB, store.Options{Logger: logger, Hooks: srv.m.StoreHooks()})
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+		return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
 	}
-	defer st.Close()
-	m.ObserveQueue(st.QueueLen)
-
-	var holder site.Holder
-	opts := pages.Options{BaseURL: cfg.BaseURL}
-	s, err := site.Build(ctx, ps, theme, opts, st)
+	fail := func(err error) (*server, error) {
+		srv.st.Close()
+		return nil, err
+	}
+	srv.m.ObserveQueue(srv.st.QueueLen)
+	srv.m.ObserveDiskFree(srv.st.DiskFree)
+	s, err := site.Build(ctx, ps, theme, srv.pageOptions(), srv.st)
 	if err != nil {
-		return err
+		return fail(err)
 	}
-	holder.Store(s)
-	m.InitPages(s.VariantIDs())
+	logReports(logger, srv.holder.Swap(s))
+	srv.m.InitPages(s.VariantIDs())
 
-	// reload re-reads the page files; on any error the pages being served stay as they are.
-	var reloadMu sync.Mutex
-	reload := func() error {
-		reloadMu.Lock()
-		defer reloadMu.Unlock()
-		ps, err := loadPages(cfg.Pages, cfg.BaseURL)
-		if err == nil {
-			var s *site.Site
-			if s, err = site.Build(context.Background(), ps, theme, opts, st); err == nil {
-				holder.Store(s)
-				m.InitPages(s.VariantIDs())
-				m.PageReloads.WithLabelValues("ok").Inc()
-				logger.Info("pages reloaded", "pages", len(ps))
-				return nil
+	srv.password = cfg.AdminPassword
+	if srv.password == "" {
+		srv.password, srv.generated = randomPassword(), true
+	}
+	signer := formtoken.NewSigner(srv.st.Secret())
+	if formMinAge != "" {
+		d, err := time.ParseDuration(formMinAge)
+		if err != nil {
+			return fail(fmt.Errorf("formMinAge %q (set at link time): %w", formMinAge, err))
+		}
+		signer.SetMinAge(d)
+	}
+	links := linktoken.NewSigner(srv.st.Secret())
+	if sender != nil {
+		srv.mailer = confirmmail.New(srv.st, &srv.holder, links, sender, logger)
+		srv.mailer.Sent = func(err error) {
+			if err != nil {
+				srv.m.ConfirmationMails.WithLabelValues("failed").Inc()
+			} else {
+				srv.m.ConfirmationMails.WithLabelValues("sent").Inc()
 			}
 		}
-		m.PageReloads.WithLabelValues("error").Inc()
-		logger.Error("page reload failed; still serving the previous pages", "err", err)
-		return err
 	}
-	// --watch: reload when the page files change, exactly as on SIGHUP (watch.go).
-	var pagesChanged <-chan struct{}
-	if cfg.Watch {
-		pagesChanged = watchPages(ctx, cfg.Pages, cfg.Templates, logger)
-	}
-
-	password, generated := cfg.AdminPassword, false
-	if password == "" {
-		password, generated = randomPassword(), true
-	}
-
-	app := handlers.New(handlers.Deps{
-		Store: st, Metrics: m, Site: &holder, Theme: theme,
-		Signer:        formtoken.NewSigner(st.Secret()),
-		AdminPassword: password, TrustProxy: cfg.TrustProxy,
+	deps := handlers.Deps{
+		Store: srv.st, Metrics: srv.m, Site: &srv.holder, Theme: theme,
+		Signer:        signer,
+		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
-		Logger: logger, Version: b.Version, Reload: reload,
-	})
+		Logger: logger, Version: b.Version, Reload: srv.reload,
+		LoadPages: func() ([]*pages.Page, error) { return loadPages(cfg.Pages, cfg.BaseURL) },
+		Links:     links, BaseURL: cfg.BaseURL,
+	}
+	if srv.mailer != nil {
+		deps.MailQueued = srv.mailer.Wake
+	}
+	srv.app = handlers.New(deps)
+	return srv, nil
+}
 
-	// Listen before announcing, so a busy port fails here with a clear message.
+func (srv *server) pageOptions() pages.Options { return pages.Options{BaseURL: srv.cfg.BaseURL} }
+
+// reload re-reads the page files; on any error the pages being served stay as they are.
+func (srv *server) reload() error {
+	srv.reloadMu.Lock()
+	defer srv.reloadMu.Unlock()
+	ps, err := loadPages(srv.cfg.Pages, srv.cfg.BaseURL)
+	if err == nil {
+		err = checkMail(ps, srv.haveMail)
+	}
+	if err == nil {
+		var s *site.Site
+		if s, err = site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st); err == nil {
+			reports := srv.holder.Swap(s)
+			srv.m.InitPages(s.VariantIDs())
+			srv.m.PageReloads.WithLabelValues("ok").Inc()
+			srv.logger.Info("pages reloaded", "pages", len(ps))
+			logReports(srv.logger, reports)
+			return nil
+		}
+	}
+	srv.m.PageReloads.WithLabelValues("error").Inc()
+	srv.logger.Error("page reload failed; still serving the previous pages", "err", err)
+	return err
+}
+
+// listen binds both ports (before announcing, so a busy port fails here with a clear
+// message), starts serving on them, and says where.
+func (srv *server) listen(stdout io.Writer) error {
+	cfg := srv.cfg
 	pub, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (LITMUS_ADDR): %w", cfg.Addr, err)
@@ -134,57 +236,105 @@ func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger
 		pub.Close()
 		return fmt.Errorf("listen on %s (LITMUS_METRICS_ADDR): %w", cfg.MetricsAddr, err)
 	}
+	srv.pub, srv.met = pub, met
 	// Shown only now that both ports are ours: a password printed by a server that then
 	// failed to start would be one nobody can use.
-	if generated {
-		fmt.Fprintf(stdout, "\n  Admin password (generated, shown once): %s\n  Sign in at /admin as user \"admin\". Set LITMUS_ADMIN_PASSWORD to choose your own.\n\n", password)
+	if srv.generated {
+		fmt.Fprintf(stdout, "\n  Admin password (generated, shown once): %s\n  Sign in at /admin as user \"admin\". Set LITMUS_ADMIN_PASSWORD to choose your own.\n\n", srv.password)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", m.Handler())
-	metricsSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	mux.Handle("GET /metrics", srv.m.Handler())
+	srv.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 
-	errc := make(chan error, 2)
-	go func() { errc <- app.Listener(pub) }()
+	srv.errc = make(chan error, 2)
+	go func() { srv.errc <- srv.app.Listener(pub) }()
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	srv.stopMail, srv.mailDone = stopMail, make(chan struct{})
 	go func() {
-		if err := metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
-			errc <- err
+		defer close(srv.mailDone)
+		if srv.mailer != nil {
+			srv.mailer.Run(mailCtx) // first round at once: mails a crash left unsent go out now
 		}
 	}()
-	logger.Info("litmus started", "version", b.Version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
+	go func() {
+		if err := srv.metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
+			srv.errc <- err
+		}
+	}()
+	s := srv.holder.Load()
+	srv.logger.Info("litmus started", "version", srv.b.Version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
 		"db", cfg.DB, "pages", len(s.Entries))
 	fmt.Fprintf(stdout, "Litmus is serving %d page(s) on http://localhost:%d/ (metrics on :%d/metrics)\n",
 		len(s.Entries), pub.Addr().(*net.TCPAddr).Port, met.Addr().(*net.TCPAddr).Port)
+	return nil
+}
 
+// run serves until ctx is cancelled or a listener fails, reloading the page files on SIGHUP
+// and, with --watch, when they change (watch.go). It returns the listener's error, if any.
+func (srv *server) run(ctx context.Context) error {
+	var pagesChanged <-chan struct{}
+	if srv.cfg.Watch {
+		pagesChanged = watchPages(ctx, srv.cfg.Pages, srv.cfg.Templates, srv.logger)
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-
-	var runErr error
-loop:
 	for {
 		select {
 		case <-ctx.Done():
-			break loop
+			return nil
 		case <-hup:
-			_ = reload()
+			_ = srv.reload()
 		case <-pagesChanged:
-			_ = reload()
-		case runErr = <-errc:
-			break loop
+			_ = srv.reload()
+		case err := <-srv.errc:
+			return err
 		}
 	}
-	logger.Info("shutting down: finishing requests in flight")
+}
+
+// shutdown stops accepting, gives requests in flight shutdownTimeout to finish, stops the
+// metrics server, then flushes the writer and closes the database.
+func (srv *server) shutdown() error {
+	srv.logger.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := app.ShutdownWithContext(sctx); err != nil {
-		logger.Error("public server shutdown", "err", err)
+	if err := srv.app.ShutdownWithContext(sctx); err != nil {
+		srv.logger.Error("public server shutdown", "err", err)
 	}
-	_ = metricsSrv.Shutdown(sctx)
-	if err := st.Close(); err != nil {
+	_ = srv.metricsSrv.Shutdown(sctx)
+	srv.stopMail() // a mail cut short stays unsent in the outbox and goes out after the restart
+	<-srv.mailDone
+	if err := srv.st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
-	logger.Info("stopped cleanly: every queued write is committed")
-	return runErr
+	srv.logger.Info("stopped cleanly: every queued write is committed")
+	return nil
+}
+
+// logReports logs what loading the page files did to each page's test: "no change", "same
+// phase (…)" or "new phase N started because: …", so a founder watching the log knows
+// whether an edit restarted the count (the admin's reload notice says the same).
+func logReports(logger *slog.Logger, reports []site.PageReport) {
+	for _, r := range reports {
+		logger.Info("page "+r.String(), "page", r.Page, "phase", r.Phase)
+	}
+}
+
+// checkMail refuses pages with double_opt_in when no mail server is configured: their
+// signups would wait for a confirmation mail that is never sent.
+func checkMail(ps []*pages.Page, haveMail bool) error {
+	if haveMail {
+		return nil
+	}
+	for _, p := range ps {
+		if p.DoubleOptIn {
+			return fmt.Errorf("page %s has double_opt_in = true, which sends a confirmation mail after each signup, "+
+				"but no mail server is set: set LITMUS_SMTP_URL (smtp://user:pass@host:587) and LITMUS_MAIL_FROM, "+
+				"or remove double_opt_in from %s", p.Slug, p.File)
+		}
+	}
+	return nil
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDirWatchReportsASettledChangeOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) {
 		t.Helper()
@@ -47,6 +48,7 @@ func TestDirWatchReportsASettledChangeOnce(t *testing.T) {
 }
 
 func TestWatchWithoutAPageDirectorySaysSo(t *testing.T) {
+	t.Parallel()
 	var log bytes.Buffer
 	ch := watchPages(context.Background(), "", "", slog.New(slog.NewTextHandler(&log, nil)))
 	if ch != nil {

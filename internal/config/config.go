@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Config is everything `litmus serve` needs; other subcommands use a subset.
@@ -28,6 +29,8 @@ type Config struct {
 	TrustProxy    bool   // take the client address from Fly-Client-IP
 	LogFormat     string // "text" or "json"
 	Watch         bool   // reload page files when they change (local editing)
+	SMTPURL       string // smtp:// or smtps:// server for confirmation mails; "" = no mail
+	MailFrom      string // sender address of Litmus's mail
 }
 
 // Env lists the environment variables Litmus reads, with their defaults and meaning, for
@@ -44,6 +47,8 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_SIGNUP_GLOBAL_LIMIT", "600", "signups per minute for the whole server; 0 turns the limit off"},
 	{"LITMUS_TRUST_PROXY", "false", "take the client address from Fly-Client-IP (set on Fly.io only)"},
 	{"LITMUS_LOG_FORMAT", "text", "log format: text or json"},
+	{"LITMUS_SMTP_URL", "", "SMTP server for mail, smtp://[user:pass@]host:port (STARTTLS) or smtps://... (needed by pages with double_opt_in)"},
+	{"LITMUS_MAIL_FROM", "", "sender of Litmus's mail, e.g. \"Chaser <hello@example.com>\""},
 }
 
 // Scope selects which flags a subcommand registers.
@@ -117,6 +122,8 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("LITMUS_TRUST_PROXY"), usage("LITMUS_TRUST_PROXY"))
 		fs.StringVar(&c.LogFormat, "log-format", env("LITMUS_LOG_FORMAT"), usage("LITMUS_LOG_FORMAT"))
 		fs.BoolVar(&c.Watch, "watch", false, "reload page files when they change (for local editing)")
+		c.SMTPURL = getenv("LITMUS_SMTP_URL") // not a flag: it may hold a password
+		fs.StringVar(&c.MailFrom, "mail-from", env("LITMUS_MAIL_FROM"), usage("LITMUS_MAIL_FROM"))
 	case ScopeResults:
 		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))
@@ -149,7 +156,7 @@ func (c *Config) Validate(scope Scope) error {
 				c.BaseURL = u.Scheme + "://" + u.Host
 			}
 		}
-		if c.AdminPassword != "" && len(c.AdminPassword) < 12 {
+		if c.AdminPassword != "" && utf8.RuneCountInString(c.AdminPassword) < 12 { // characters, not bytes
 			errs = append(errs, errors.New("LITMUS_ADMIN_PASSWORD is shorter than 12 characters: choose a longer one, or unset it to have a random one generated"))
 		}
 		if c.SignupLimit < 0 || c.GlobalLimit < 0 {

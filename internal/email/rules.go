@@ -1,5 +1,7 @@
 package email
 
+import "strconv"
+
 // Rule names the reason an address was refused. The values are stable: they are used as
 // metric label values (a bounded set, see Rules) and in tests, so never rename one.
 type Rule string
@@ -38,7 +40,7 @@ const (
 var messages = map[Rule]string{
 	RuleEmpty:          "Please enter your email address.",
 	RuleInvalidUTF8:    "That address has characters we can't read — please type it in again.",
-	RuleTooLong:        "That address is too long — an email address has at most 254 characters.",
+	RuleTooLong:        "That address is too long — an email address has at most " + strconv.Itoa(MaxLength) + " characters.",
 	RuleLineBreak:      "Please enter one address, on a single line.",
 	RuleWhitespace:     "An email address can't contain spaces — please remove them.",
 	RuleControlChar:    "That address has a hidden control character — please type it in by hand.",

@@ -57,6 +57,25 @@ func TestTimeTrap(t *testing.T) {
 	}
 }
 
+// TestSetMinAge: whole-server tests turn the minimum off; a token from the future is still
+// refused, and the maximum still holds.
+func TestSetMinAge(t *testing.T) {
+	s := NewSigner(key).SetMinAge(0)
+	raw := s.Sign(tok)
+	if _, err := s.Check(raw, when); err != nil {
+		t.Errorf("at once with no minimum: %v", err)
+	}
+	if _, err := s.Check(raw, when.Add(-time.Second)); !errors.Is(err, ErrTooFast) {
+		t.Errorf("a second before it was shown: %v, want ErrTooFast", err)
+	}
+	if _, err := s.Check(raw, when.Add(MaxAge+time.Second)); !errors.Is(err, ErrExpired) {
+		t.Errorf("after a day: %v, want ErrExpired", err)
+	}
+	if _, err := NewSigner(key).Check(raw, when.Add(time.Second)); !errors.Is(err, ErrTooFast) {
+		t.Errorf("another signer keeps the 2 s minimum: %v", err)
+	}
+}
+
 func TestRejectsTampering(t *testing.T) {
 	s := NewSigner(key)
 	raw := s.Sign(tok)

@@ -49,3 +49,38 @@ func TestHandlerExposesBuildInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestPreResolvedChildrenAreTheSeries: PageView and HTTPObserver hand out the very series
+// the vectors export, for loaded pages, for pages not loaded, and after a reload.
+func TestPreResolvedChildrenAreTheSeries(t *testing.T) {
+	m := New("test", "")
+	m.InitPages(map[string][]string{"chaser": {"a", "b"}})
+	m.PageView("chaser", "b").Inc()
+	m.PageView("chaser", "b").Inc()
+	m.PageView("gone", "x").Inc() // not loaded: counted all the same
+	m.InitPages(map[string][]string{"pricing": {"c"}})
+	m.PageView("pricing", "c").Inc()
+	m.PageView("chaser", "b").Inc() // removed by the reload: the same series goes on
+	for _, c := range []struct {
+		page, variant string
+		want          float64
+	}{{"chaser", "b", 3}, {"chaser", "a", 0}, {"gone", "x", 1}, {"pricing", "c", 1}} {
+		if got := testutil.ToFloat64(m.PageViews.WithLabelValues(c.page, c.variant)); got != c.want {
+			t.Errorf("page views of %s/%s = %v, want %v", c.page, c.variant, got, c.want)
+		}
+	}
+	m.HTTPObserver("page", "GET", 200).Observe(0.001)
+	m.HTTPObserver("page", "GET", 200).Observe(0.002)
+	m.HTTPObserver("other", "GET", 404).Observe(0.001)
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	out, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{
+		`litmus_http_request_duration_seconds_count{code="200",method="GET",route="page"} 2`,
+		`litmus_http_request_duration_seconds_count{code="404",method="GET",route="other"} 1`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("histogram lacks %s:\n%s", want, out)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/litmuslabs/litmus/internal/store"
@@ -16,11 +18,19 @@ import (
 // The export is the one way personal data leaves Litmus: every signup of a page, oldest
 // first, streamed from the store a few hundred rows at a time so a large list needs little
 // memory. The admin's CSV download and `litmus export` both write it here.
+//
+// One row per contact (one email per page). Its phase and variant are those of the first
+// signup; later_phases lists the phases in which the same person signed up again (each a
+// signup of that phase). Exporting one phase (phase > 0) keeps the contacts who signed up
+// in it, first or again, and shows that phase's variant and counted for each.
 
 // exportColumnsBefore and exportColumnsAfter frame the page's own form fields in the CSV.
 var (
 	exportColumnsBefore = []string{"time", "email"}
-	exportColumnsAfter  = []string{"variant", "counted", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host"}
+	// phase and later_phases came in 0.2, at the end, so the earlier columns keep their places;
+	// confirmed, referred and answers (the demand signals) after them.
+	exportColumnsAfter = []string{"variant", "counted", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host",
+		"phase", "later_phases", "confirmed", "referred", "answers"}
 )
 
 // FieldNames returns the names of p's form fields other than the email, in page order:
@@ -69,23 +79,32 @@ func CSVHeader(fields []string) []string {
 	return append(header, exportColumnsAfter...)
 }
 
-// WriteCSV writes every signup of page as CSV (RFC 4180, a header row, one row per
-// signup): time (RFC 3339, UTC), email, each of fields, variant, counted (yes/no), the
-// UTM tags and the referrer's host. Cells that a spreadsheet would run as a formula are
-// neutralised (see SafeCell).
-func WriteCSV(ctx context.Context, st *store.Store, page string, fields []string, w io.Writer) error {
+// WriteCSV writes the signups of page as CSV (RFC 4180, a header row, one row per
+// contact): time (RFC 3339, UTC), email, each of fields, variant, counted (yes/no), the
+// UTM tags, the referrer's host, phase (its number), later_phases (space-separated),
+// confirmed (yes/no, double opt-in), referred (yes/no: came through a share link) and
+// answers (the thank-you questions' answers as a JSON object, empty when none).
+// phase 0 writes every contact; phase N only those who signed up in phase N. Cells that a
+// spreadsheet would run as a formula are neutralised (see SafeCell).
+func WriteCSV(ctx context.Context, st *store.Store, page string, fields []string, phase int, w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader(fields)); err != nil {
 		return fmt.Errorf("results: write csv: %w", err)
 	}
 	row := make([]string, 0, len(exportColumnsBefore)+len(fields)+len(exportColumnsAfter))
-	err := st.EachSignup(ctx, page, func(r store.SignupRow) error {
+	err := eachContact(ctx, st, page, phase, func(r store.SignupRow, c contact) error {
 		row = append(row[:0], r.CreatedAt.UTC().Format(time.RFC3339), r.Email)
 		for _, f := range fields {
 			row = append(row, r.Fields[f])
 		}
 		s := r.Source
-		row = append(row, r.Variant, yesNo(r.Counted), s.UTMSource, s.UTMMedium, s.UTMCampaign, s.UTMTerm, s.UTMContent, s.ReferrerHost)
+		later := make([]string, len(c.later))
+		for i, n := range c.later {
+			later[i] = strconv.Itoa(n)
+		}
+		row = append(row, c.variant, yesNo(c.counted), s.UTMSource, s.UTMMedium, s.UTMCampaign, s.UTMTerm, s.UTMContent, s.ReferrerHost,
+			strconv.Itoa(c.phase), strings.Join(later, " "),
+			yesNo(!r.ConfirmedAt.IsZero()), yesNo(r.Referred), answersCell(r.Answers))
 		for i := range row {
 			row[i] = SafeCell(row[i])
 		}
@@ -123,8 +142,14 @@ type ExportRecord struct {
 	Fields  map[string]string `json:"fields"`
 	Variant string            `json:"variant"`
 	Counted bool              `json:"counted"`
-	Phase   int64             `json:"phase"`
+	Phase   int               `json:"phase"` // the page's phase number (1 = its first test)
 	Source  ExportSource      `json:"source"`
+	// LaterPhases are the phases in which the same person signed up again.
+	LaterPhases []int `json:"later_phases"`
+	// ConfirmedAt is when the address was confirmed (double opt-in), null if it was not.
+	ConfirmedAt *time.Time        `json:"confirmed_at"`
+	Referred    bool              `json:"referred"` // came through a share link
+	Answers     map[string]string `json:"answers"`  // thank-you questions, by name
 }
 
 // ExportSource is a signup's first-touch attribution in the JSON export.
@@ -137,23 +162,34 @@ type ExportSource struct {
 	ReferrerHost string `json:"referrer_host"`
 }
 
-// WriteNDJSON writes every signup of page as one JSON object (ExportRecord) per line,
-// oldest first.
-func WriteNDJSON(ctx context.Context, st *store.Store, page string, w io.Writer) error {
+// WriteNDJSON writes the signups of page as one JSON object (ExportRecord) per line,
+// oldest first: every contact (phase 0), or those who signed up in phase N.
+func WriteNDJSON(ctx context.Context, st *store.Store, page string, phase int, w io.Writer) error {
 	enc := json.NewEncoder(w)
-	err := st.EachSignup(ctx, page, func(r store.SignupRow) error {
+	err := eachContact(ctx, st, page, phase, func(r store.SignupRow, c contact) error {
 		s := r.Source
 		fields := r.Fields
 		if fields == nil {
 			fields = map[string]string{}
 		}
-		return enc.Encode(ExportRecord{
-			Time: r.CreatedAt.UTC(), Email: r.Email, Fields: fields, Variant: r.Variant, Counted: r.Counted, Phase: r.PhaseID,
+		answers := r.Answers
+		if answers == nil {
+			answers = map[string]string{}
+		}
+		rec := ExportRecord{
+			Time: r.CreatedAt.UTC(), Email: r.Email, Fields: fields, Variant: c.variant, Counted: c.counted, Phase: c.phase,
+			LaterPhases: c.later,
 			Source: ExportSource{
 				UTMSource: s.UTMSource, UTMMedium: s.UTMMedium, UTMCampaign: s.UTMCampaign,
 				UTMTerm: s.UTMTerm, UTMContent: s.UTMContent, ReferrerHost: s.ReferrerHost,
 			},
-		})
+			Referred: r.Referred, Answers: answers,
+		}
+		if !r.ConfirmedAt.IsZero() {
+			at := r.ConfirmedAt.UTC()
+			rec.ConfirmedAt = &at
+		}
+		return enc.Encode(rec)
 	})
 	if err != nil {
 		return fmt.Errorf("results: write json: %w", err)
@@ -161,10 +197,56 @@ func WriteNDJSON(ctx context.Context, st *store.Store, page string, w io.Writer)
 	return nil
 }
 
+// contact is what one export row says about the phases: the phase shown (the first
+// signup's, or the one exported), its variant and counted, and the later phases.
+type contact struct {
+	phase   int
+	variant string
+	counted bool
+	later   []int
+}
+
+// eachContact calls fn with each signup of page that belongs in the export of phase (0 for
+// all), with its phase numbers.
+func eachContact(ctx context.Context, st *store.Store, page string, phase int, fn func(store.SignupRow, contact) error) error {
+	phases, err := st.Phases(ctx, page)
+	if err != nil {
+		return err
+	}
+	number := make(map[int64]int, len(phases))
+	for _, ph := range phases {
+		number[ph.ID] = ph.Number
+	}
+	return st.EachSignup(ctx, page, func(r store.SignupRow) error {
+		c := contact{phase: number[r.PhaseID], variant: r.Variant, counted: r.Counted, later: []int{}}
+		for _, rep := range r.Repeats {
+			c.later = append(c.later, number[rep.PhaseID])
+		}
+		if phase > 0 && c.phase != phase {
+			i := slices.IndexFunc(r.Repeats, func(rep store.Repeat) bool { return number[rep.PhaseID] == phase })
+			if i < 0 {
+				return nil
+			}
+			c.phase, c.variant, c.counted = phase, r.Repeats[i].Variant, r.Repeats[i].Counted
+		}
+		return fn(r, c)
+	})
+}
+
 // ExportFilename is the download name of a page's CSV export on day:
 // "chaser-signups-2026-11-24.csv".
 func ExportFilename(page string, day time.Time) string {
 	return page + "-signups-" + day.UTC().Format(time.DateOnly) + ".csv"
+}
+
+// answersCell is a signup's answers as one CSV cell: a JSON object with sorted keys, or
+// empty when there are none.
+func answersCell(a map[string]string) string {
+	if len(a) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(a) // a map of strings always encodes
+	return string(b)
 }
 
 func yesNo(b bool) string {

@@ -11,42 +11,17 @@ import (
 // The formats below are shared by the admin pages and `litmus results`, so a number reads
 // the same in the browser and in the terminal. They never print NaN or Inf.
 
-// Percent writes a fraction as a percentage: one decimal from 1% up ("5.1%"), two
-// significant digits below ("0.45%"), no trailing zeros ("5%").
-func Percent(fraction float64) string {
-	if math.IsNaN(fraction) || math.IsInf(fraction, 0) {
-		return "–"
-	}
-	v := math.Abs(fraction) * 100
-	if v == 0 {
-		return "0%"
-	}
-	decimals := 1
-	if v < 1 {
-		decimals = 1 - int(math.Floor(math.Log10(v)))
-	}
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
-	}
-	if fraction < 0 {
-		s = "−" + s // a real minus sign: it lines up with "+" in tables
-	}
-	return s + "%"
-}
+// Percent writes a fraction as a percentage: stats.Percent, the one format for
+// percentages ("5.1%", "0.45%", "5%", "−12%").
+func Percent(fraction float64) string { return stats.Percent(fraction) }
 
 // SignedPercent writes a relative change with its sign: "+45%", "−12%", "0%". From 10% up
-// it is a whole number, where decimals would be false precision.
+// it is a whole number, where decimals would be false precision (stats.LiftPercent).
 func SignedPercent(fraction float64) string {
 	if math.IsNaN(fraction) || math.IsInf(fraction, 0) {
 		return "–"
 	}
-	var s string
-	if math.Abs(fraction) >= 0.1 {
-		s = strconv.FormatFloat(math.Abs(math.Round(fraction*100)), 'f', 0, 64) + "%"
-	} else {
-		s = Percent(math.Abs(fraction))
-	}
+	s := stats.LiftPercent(math.Abs(fraction))
 	switch {
 	case s == "0%":
 		return s

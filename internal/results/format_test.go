@@ -17,6 +17,7 @@ func TestFormats(t *testing.T) {
 		{"trailing zeros go", Percent(0.05), "5%"},
 		{"small rates keep two significant digits", Percent(0.00456), "0.46%"},
 		{"zero", Percent(0), "0%"},
+		{"never rounded onto 100% (the verdict's sentences read the same)", Percent(0.99999), "99.999%"},
 		{"negative uses a real minus", Percent(-0.12), "−12%"},
 		{"NaN is a dash, never NaN", Percent(math.NaN()), "–"},
 		{"lift from 10% up is whole", SignedPercent(1.2829), "+128%"},

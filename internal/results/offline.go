@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/litmuslabs/litmus/internal/problem"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -21,7 +22,7 @@ var ErrNotServed = errors.New("results: page not served with this definition")
 //
 // newer reports that the database holds a more recent phase than the one found: the server
 // is running a different definition than this file (it was edited, or another directory of
-// page files is being served). The error wraps ErrNotServed when no phase matches.
+// page files is being served). The error wraps ErrNotServed when no phase matches; its problem.Message says what to do.
 func OfflineEntry(ctx context.Context, st *store.Store, p *pages.Page) (e *site.Entry, newer bool, err error) {
 	phases, err := st.Phases(ctx, p.Slug) // newest first
 	if err != nil {
@@ -34,9 +35,9 @@ func OfflineEntry(ctx context.Context, st *store.Store, p *pages.Page) (e *site.
 		}
 	}
 	if len(phases) == 0 {
-		return nil, false, fmt.Errorf("%w: /%s has had no visitors in this database yet; start `litmus serve` with these page files to begin its test", ErrNotServed, p.Slug)
+		return nil, false, problem.Wrap(ErrNotServed, "/%s has had no visitors in this database yet; start `litmus serve` with these page files to begin its test", p.Slug)
 	}
-	return nil, false, fmt.Errorf("%w: the page file of /%s (%s) differs from every test the database holds of it: "+
+	return nil, false, problem.Wrap(ErrNotServed, "the page file of /%s (%s) differs from every test the database holds of it: "+
 		"it was edited since the server last loaded it, so its test has not started yet. "+
-		"Reload or restart the server to start it, or point LITMUS_PAGES at the files the server runs", ErrNotServed, p.Slug, p.File)
+		"Reload or restart the server to start it, or point LITMUS_PAGES at the files the server runs", p.Slug, p.File)
 }

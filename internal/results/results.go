@@ -27,8 +27,10 @@ const (
 	MaxDays          = 366 // newest days of the daily series
 )
 
-// Results is everything known about one page's current test. Its JSON form is the body of
-// GET /api/v1/pages/{slug}/results and of `litmus results --json --page SLUG` (docs/api.md).
+// Results is everything known about one test phase of a page: the current one, or an
+// earlier one reopened with the words its visitors read. Its JSON form is the body of
+// GET /api/v1/pages/{slug}/results, GET /api/v1/pages/{slug}/phases/{n}/results and of
+// `litmus results --json --page SLUG [--phase N]` (docs/api.md).
 type Results struct {
 	Page        string    `json:"page"`
 	Title       string    `json:"title"`
@@ -38,35 +40,73 @@ type Results struct {
 	// Variants, SRM, Verdict and Trustworthy are stats.Analyze's report, unchanged: see
 	// the stats package for what each field means. When Trustworthy is false the verdict
 	// is withheld and the comparisons must not be presented as results.
-	Variants      []stats.VariantReport `json:"variants"`
-	SRM           stats.SRM             `json:"srm"`
-	Verdict       stats.Verdict         `json:"verdict"`
-	Trustworthy   bool                  `json:"trustworthy"`
-	Daily         []Day                 `json:"daily"`
-	Sources       Sources               `json:"sources"`
-	Filtered      Filtered              `json:"filtered"`
-	EarlierPhases []PhaseSummary        `json:"earlier_phases"`
+	Variants    []stats.VariantReport `json:"variants"`
+	SRM         stats.SRM             `json:"srm"`
+	Verdict     stats.Verdict         `json:"verdict"`
+	Trustworthy bool                  `json:"trustworthy"`
+	// Promise is what the founder wrote, before the test, that they would do on this
+	// verdict (the pass bar's if_validated or if_invalidated); empty until a verdict is
+	// reached, or when none was written.
+	Promise string `json:"promise"`
+	// Pitch is each variant's copy in this phase, as its visitors read it.
+	Pitch    []Pitch  `json:"pitch"`
+	Daily    []Day    `json:"daily"`
+	Sources  Sources  `json:"sources"`
+	Filtered Filtered `json:"filtered"`
+	// EarlierPhases are the phases before this one, newest first.
+	EarlierPhases []PhaseSummary `json:"earlier_phases"`
+	// Counts is what Variants and Verdict count as a signup: "signups" (every counted
+	// signup) or "confirmed" (only confirmed ones; the pass bar's counts = "confirmed").
+	Counts string `json:"counts"`
+	// Confirmation, Referrals and Questions are present when the page has double opt-in,
+	// share links, or thank-you questions (see signals.go).
+	Confirmation *Confirmation     `json:"confirmation,omitempty"`
+	Referrals    *Referrals        `json:"referrals,omitempty"`
+	Questions    []QuestionSummary `json:"questions,omitempty"`
 	// LatestSignups are the newest signups of the page (any phase), newest first. They
 	// hold email addresses, so they stay out of the JSON: the export is the one way
 	// personal data leaves Litmus, and it is explicit.
 	LatestSignups []store.SignupRow `json:"-"`
+	// PhaseNumbers maps the page's phase ids to their numbers, for LatestSignups.
+	PhaseNumbers map[int64]int `json:"-"`
 }
 
 // Phase identifies the test the numbers belong to: a page's definition (variants, weights,
-// pass bar) from the moment it went live. Changing the definition starts a new phase.
+// pass bar) from the moment it went live until the next definition replaced it.
 type Phase struct {
-	ID        int64     `json:"id"`
-	StartedAt time.Time `json:"started_at"`
-	Hash      string    `json:"hash"` // SHA-256 of the definition (pages.Page.Definition)
-	Days      float64   `json:"days"` // since StartedAt, as the verdict counts them
+	Number    int        `json:"number"` // 1 for the page's first phase
+	ID        int64      `json:"id"`     // the database's id, unique across pages
+	Current   bool       `json:"current"`
+	StartedAt time.Time  `json:"started_at"`
+	EndedAt   *time.Time `json:"ended_at"` // when the next phase started; null for the current one
+	Hash      string     `json:"hash"`     // SHA-256 of the definition (pages.Page.Definition)
+	Days      float64    `json:"days"`     // since StartedAt (until EndedAt), as the verdict counts them
+	// Changes is what changed from the phase before (empty for the first phase).
+	Changes []pages.Change `json:"changes"`
+	Note    string         `json:"note"` // the founder's note: what it taught, what comes next
 }
 
 // PassBar is the criterion the founder wrote down before the test: at least TargetRate of
-// visitors sign up, judged after MinVisitors visitors and MinDays days.
+// visitors sign up, judged after MinVisitors visitors and MinDays days; and what they
+// promised to do on each outcome.
 type PassBar struct {
-	TargetRate  float64 `json:"target_rate"`
-	MinVisitors int     `json:"min_visitors"`
-	MinDays     int     `json:"min_days"`
+	TargetRate    float64 `json:"target_rate"`
+	MinVisitors   int     `json:"min_visitors"`
+	MinDays       int     `json:"min_days"`
+	Counts        string  `json:"counts"` // "signups" or "confirmed"
+	IfValidated   string  `json:"if_validated"`
+	IfInvalidated string  `json:"if_invalidated"`
+}
+
+// Pitch is one variant's copy in a phase.
+type Pitch struct {
+	ID          string `json:"id"`
+	Weight      int    `json:"weight"`
+	Headline    string `json:"headline"`
+	Subheadline string `json:"subheadline"`
+	Body        string `json:"body"` // Markdown, as written
+	CTA         string `json:"cta"`
+	Price       string `json:"price"`
 }
 
 // Day is one UTC day of the current phase: each variant's new visitors and counted signups.
@@ -125,15 +165,36 @@ type FilteredAgent struct {
 	Requests int64  `json:"requests"`
 }
 
-// PhaseSummary is an earlier test of the page, kept with its own numbers.
+// PhaseSummary is one test phase of a page in its history: GET /api/v1/pages/{slug}/phases
+// and the admin's timeline.
 type PhaseSummary struct {
-	ID        int64     `json:"id"`
-	StartedAt time.Time `json:"started_at"`
-	EndedAt   time.Time `json:"ended_at"` // when the next phase started
-	Hash      string    `json:"hash"`
-	Visitors  int64     `json:"visitors"`
-	Signups   int64     `json:"signups"`
-	Rate      float64   `json:"rate"`
+	Number    int               `json:"number"`
+	ID        int64             `json:"id"`
+	Current   bool              `json:"current"`
+	StartedAt time.Time         `json:"started_at"`
+	EndedAt   *time.Time        `json:"ended_at"` // null for the current phase
+	Hash      string            `json:"hash"`
+	Visitors  int64             `json:"visitors"`
+	Signups   int64             `json:"signups"`
+	Rate      float64           `json:"rate"`
+	Verdict   stats.VerdictKind `json:"verdict"`
+	Withheld  bool              `json:"withheld"` // the split check failed: Verdict is not a result
+	Promise   string            `json:"promise"`  // the commitment for Verdict, if any
+	Changes   []pages.Change    `json:"changes"`  // from the phase before
+	Note      string            `json:"note"`
+}
+
+// PhaseList is the body of GET /api/v1/pages/{slug}/phases, and what `litmus results
+// --all-phases --json` prints.
+type PhaseList struct {
+	Page   string         `json:"page"`
+	Phases []PhaseSummary `json:"phases"` // newest first: the current phase first
+}
+
+// PageList is the body of GET /api/v1/pages, and what `litmus results --json` prints
+// without --page.
+type PageList struct {
+	Pages []Summary `json:"pages"`
 }
 
 // Summary is one line of the list of pages: GET /api/v1/pages, the admin's front page.
@@ -148,91 +209,87 @@ type Summary struct {
 	TargetRate float64           `json:"target_rate"`
 	Verdict    stats.VerdictKind `json:"verdict"`
 	Withheld   bool              `json:"withheld"` // the split check failed: Verdict is not a result
+	Phase      int               `json:"phase"`    // the current phase's number
 	URL        string            `json:"url"`      // the page's public address (a path without a base URL)
 	Lang       string            `json:"lang"`     // the page's language (BCP 47)
 	AdminURL   string            `json:"-"`        // the page's results in the admin
+	// Decision is the newest phase whose verdict was reached (validated or invalidated),
+	// with the promise made for it and the founder's note; null when none was yet.
+	Decision *Decision `json:"decision"`
+}
+
+// Decision is a verdict a phase reached and what the founder said they would do about it.
+type Decision struct {
+	Phase   int               `json:"phase"`
+	Verdict stats.VerdictKind `json:"verdict"`
+	Promise string            `json:"promise"`
+	Note    string            `json:"note"`
 }
 
 // Page returns the results of e's current phase at now.
 func Page(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (Results, error) {
-	report, days, err := analyze(ctx, st, e, now)
+	h, err := loadHistory(ctx, st, e.Page.Slug, now)
 	if err != nil {
 		return Results{}, err
 	}
-	p := e.Page
-	r := Results{
-		Page:        p.Slug,
-		Title:       p.Title,
-		GeneratedAt: now.UTC(),
-		Phase:       Phase{ID: e.Phase.ID, StartedAt: e.Phase.StartedAt.UTC(), Hash: e.Phase.Hash, Days: days},
-		PassBar:     PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: p.PassBar.MinVisitors, MinDays: p.PassBar.MinDays},
-		Variants:    report.Variants,
-		SRM:         report.SRM,
-		Verdict:     report.Verdict,
-		Trustworthy: report.Trustworthy,
+	i := h.index(e.Phase.ID)
+	if i < 0 {
+		return Results{}, fmt.Errorf("results: phase %d of %s is not in the database", e.Phase.ID, e.Page.Slug)
 	}
-	if r.Daily, err = daily(ctx, st, e, now); err != nil {
-		return Results{}, err
-	}
-	if r.Sources, err = sources(ctx, st, e.Phase.ID); err != nil {
-		return Results{}, err
-	}
-	if r.Filtered, err = filtered(ctx, st, p.Slug, e.Phase.StartedAt); err != nil {
-		return Results{}, err
-	}
-	if r.EarlierPhases, err = earlierPhases(ctx, st, p.Slug, e.Phase.ID); err != nil {
-		return Results{}, err
-	}
-	if r.LatestSignups, err = st.LatestSignups(ctx, p.Slug, MaxLatestSignups); err != nil {
-		return Results{}, fmt.Errorf("results: %w", err)
-	}
-	return r, nil
+	return h.results(ctx, st, e.Page, i)
 }
 
-// Summarize returns the one-line summary of e's current phase at now: only the counts and
-// the verdict, so listing many pages stays cheap.
+// PhaseResults returns the results of phase number n (1 = the first) of page p, as that
+// phase's visitors saw it: its own definition, counts and verdict. ok is false when the
+// page has no phase n. p gives the title and the demand signals the page asks for.
+func PhaseResults(ctx context.Context, st *store.Store, p *pages.Page, n int, now time.Time) (r Results, ok bool, err error) {
+	h, err := loadHistory(ctx, st, p.Slug, now)
+	if err != nil {
+		return Results{}, false, err
+	}
+	i := len(h.phases) - n
+	if n < 1 || i < 0 {
+		return Results{}, false, nil
+	}
+	r, err = h.results(ctx, st, p, i)
+	return r, err == nil, err
+}
+
+// History returns every phase of the page slug, newest first (the current one first).
+func History(ctx context.Context, st *store.Store, slug string, now time.Time) ([]PhaseSummary, error) {
+	h, err := loadHistory(ctx, st, slug, now)
+	if err != nil {
+		return nil, err
+	}
+	return h.summaries(ctx, st, 0)
+}
+
+// Summarize returns the one-line summary of e's current phase at now: the counts, the
+// verdict, and the page's latest decision.
 func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (Summary, error) {
-	report, _, err := analyze(ctx, st, e, now)
+	h, err := loadHistory(ctx, st, e.Page.Slug, now)
 	if err != nil {
 		return Summary{}, err
 	}
-	v := report.Verdict
-	return Summary{
-		Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
-		Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, TargetRate: v.TargetRate,
-		Verdict: v.Kind, Withheld: v.Withheld,
-		URL: pages.URLsOf(e.Page, "").Public, Lang: e.Page.Msg().Lang(), AdminURL: pages.AdminURL(e.Page.Slug),
-	}, nil
-}
-
-// analyze reads the phase's counts and runs stats.Analyze on them with the page's variants
-// (in page order, the control first; a variant nobody has seen yet counts as zero). It also
-// returns the days the phase has run.
-func analyze(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (stats.Report, float64, error) {
-	counts, err := st.Counts(ctx, e.Phase.ID)
+	list, err := h.summaries(ctx, st, 0)
 	if err != nil {
-		return stats.Report{}, 0, fmt.Errorf("results: %w", err)
+		return Summary{}, err
 	}
-	byID := make(map[string]store.VariantCount, len(counts))
-	for _, c := range counts {
-		byID[c.Variant] = c
+	// A page never served has no phase yet: nothing counted, no verdict.
+	sum := Summary{Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
+		TargetRate: e.Page.PassBar.TargetRate, Verdict: stats.NotEnoughData,
+		URL: pages.URLsOf(e.Page, "").Public, Lang: e.Page.Msg().Lang(), AdminURL: pages.AdminURL(e.Page.Slug)}
+	for _, ph := range list {
+		if ph.ID == e.Phase.ID {
+			sum.Phase, sum.Visitors, sum.Signups, sum.Rate = ph.Number, ph.Visitors, ph.Signups, ph.Rate
+			sum.Verdict, sum.Withheld = ph.Verdict, ph.Withheld
+		}
+		if sum.Decision == nil && decided(ph) {
+			d := Decision{Phase: ph.Number, Verdict: ph.Verdict, Promise: ph.Promise, Note: ph.Note}
+			sum.Decision = &d
+		}
 	}
-	p := e.Page
-	in := stats.Input{
-		PassBar: stats.PassBar{
-			TargetRate: p.PassBar.TargetRate, MinVisitors: int64(p.PassBar.MinVisitors), MinDays: p.PassBar.MinDays,
-		},
-		DaysElapsed: daysSince(e.Phase.StartedAt, now),
-	}
-	for _, v := range p.Variants {
-		c := byID[v.ID]
-		in.Variants = append(in.Variants, stats.Variant{ID: v.ID, Weight: v.Weight, Visitors: c.Visitors, Signups: c.Signups})
-	}
-	report, err := stats.Analyze(in)
-	if err != nil {
-		return stats.Report{}, 0, fmt.Errorf("results of %s: %w", p.Slug, err)
-	}
-	return report, in.DaysElapsed, nil
+	return sum, nil
 }
 
 // daysSince is the days from start to now, and 0 when now is earlier (a clock set back must
@@ -245,10 +302,10 @@ func daysSince(start, now time.Time) float64 {
 	return d
 }
 
-// daily returns every UTC day from the phase's start to now (at most the newest MaxDays),
-// each with every variant of the page in page order.
-func daily(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) ([]Day, error) {
-	rows, err := st.Daily(ctx, e.Phase.ID)
+// daily returns every UTC day from the phase's start to its end (now, for the current
+// phase), at most the newest MaxDays, each with every variant of the definition in order.
+func daily(ctx context.Context, st *store.Store, ph store.Phase, def pages.ExperimentDefinition, now time.Time) ([]Day, error) {
+	rows, err := st.Daily(ctx, ph.ID)
 	if err != nil {
 		return nil, fmt.Errorf("results: %w", err)
 	}
@@ -257,7 +314,7 @@ func daily(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (
 	for _, r := range rows {
 		got[key{r.Day, r.Variant}] = r
 	}
-	first := utcDay(e.Phase.StartedAt)
+	first := utcDay(ph.StartedAt)
 	last := utcDay(now)
 	// Counts on days outside [start, now] (a clock that moved) still belong in the series.
 	for _, r := range rows {
@@ -276,8 +333,8 @@ func daily(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (
 	var days []Day
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
 		date := d.Format(time.DateOnly)
-		day := Day{Date: date, Variants: make([]DayVariant, len(e.Page.Variants))}
-		for i, v := range e.Page.Variants {
+		day := Day{Date: date, Variants: make([]DayVariant, len(def.Variants))}
+		for i, v := range def.Variants {
 			c := got[key{date, v.ID}]
 			day.Variants[i] = DayVariant{ID: v.ID, Visitors: c.Visitors, Signups: c.Signups}
 		}
@@ -311,8 +368,19 @@ func sources(ctx context.Context, st *store.Store, phaseID int64) (Sources, erro
 	return out, nil
 }
 
-func filtered(ctx context.Context, st *store.Store, page string, since time.Time) (Filtered, error) {
-	total, top, err := st.Filtered(ctx, page, since, MaxFilteredTop)
+// filtered sums the requests left out from since's day, until until's day when until is
+// not nil (an earlier phase).
+func filtered(ctx context.Context, st *store.Store, page string, since time.Time, until *time.Time) (Filtered, error) {
+	var (
+		total int64
+		top   []store.FilteredCount
+		err   error
+	)
+	if until != nil {
+		total, top, err = st.FilteredBetween(ctx, page, since, *until, MaxFilteredTop)
+	} else {
+		total, top, err = st.Filtered(ctx, page, since, MaxFilteredTop)
+	}
 	if err != nil {
 		return Filtered{}, fmt.Errorf("results: %w", err)
 	}
@@ -321,36 +389,6 @@ func filtered(ctx context.Context, st *store.Store, page string, since time.Time
 		f.Top = append(f.Top, FilteredAgent{Class: t.Class, Agent: t.Agent, Requests: t.Requests})
 	}
 	return f, nil
-}
-
-// earlierPhases lists the page's phases older than current, newest first, with their totals.
-func earlierPhases(ctx context.Context, st *store.Store, page string, current int64) ([]PhaseSummary, error) {
-	phases, err := st.Phases(ctx, page) // newest first
-	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
-	}
-	start := 1
-	for i, ph := range phases {
-		if ph.ID == current {
-			start = i + 1
-		}
-	}
-	out := []PhaseSummary{}
-	for i := start; i < len(phases) && len(out) < MaxEarlierPhases; i++ {
-		ph := phases[i]
-		counts, err := st.Counts(ctx, ph.ID)
-		if err != nil {
-			return nil, fmt.Errorf("results: %w", err)
-		}
-		s := PhaseSummary{ID: ph.ID, StartedAt: ph.StartedAt.UTC(), EndedAt: phases[i-1].StartedAt.UTC(), Hash: ph.Hash}
-		for _, c := range counts {
-			s.Visitors += c.Visitors
-			s.Signups += c.Signups
-		}
-		s.Rate = rate(s.Signups, s.Visitors)
-		out = append(out, s)
-	}
-	return out, nil
 }
 
 func rate(signups, visitors int64) float64 {

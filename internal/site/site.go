@@ -29,6 +29,9 @@ type Site struct {
 	bySlug   map[string]*Entry
 	byHost   map[string]*Entry // each page domain → its page
 	LoadedAt time.Time
+	// Report is what loading it did to each page's test, compared with the site it
+	// replaced (set by Holder.Swap).
+	Report []PageReport
 }
 
 // Phaser records experiment phases; *store.Store implements it.

@@ -6,15 +6,20 @@ import (
 	"strings"
 )
 
-// formatPercent writes a fraction as a percentage a person reads at a glance: one decimal
-// from 1% up ("3.1%", "12.5%"), two significant digits below ("0.45%"), no trailing zeros
-// ("5%"), and never rounded onto 0% or 100% unless it is exactly that.
-func formatPercent(fraction float64) string {
+// Percent writes a fraction as a percentage a person reads at a glance: one decimal from 1%
+// up ("3.1%", "12.5%"), two significant digits below ("0.45%"), no trailing zeros ("5%"),
+// never rounded onto 0% or 100% unless it is exactly that, a real minus sign ("−12%", which
+// lines up with "+" in tables), and "–" for NaN or Inf. It is the one percentage format of
+// the verdict's sentences, the admin pages, the API's text and `litmus results`.
+func Percent(fraction float64) string {
 	return formatPercentExtra(fraction, 0)
 }
 
-// formatPercentExtra is formatPercent with extra decimals.
+// formatPercentExtra is Percent with extra decimals.
 func formatPercentExtra(fraction float64, extra int) string {
+	if math.IsNaN(fraction) || math.IsInf(fraction, 0) {
+		return "–"
+	}
 	v := math.Abs(fraction) * 100
 	if v == 0 {
 		return "0%"
@@ -29,7 +34,7 @@ func formatPercentExtra(fraction float64, extra int) string {
 		s = trimZeros(strconv.FormatFloat(v, 'f', decimals, 64))
 	}
 	if fraction < 0 {
-		s = "-" + s
+		s = "−" + s
 	}
 	return s + "%"
 }
@@ -103,13 +108,14 @@ func countOf(n int64, one, many string) string {
 	return formatCount(n) + " " + many
 }
 
-// formatLiftPercent writes a relative difference as a whole percentage from 10% up ("45%"),
-// where decimals would be false precision, and as formatPercent below ("4.5%").
-func formatLiftPercent(fraction float64) string {
+// LiftPercent writes the size of a relative difference (give it without its sign) as a
+// whole percentage from 10% up ("45%"), where decimals would be false precision, and as
+// Percent below ("4.5%").
+func LiftPercent(fraction float64) string {
 	if math.Abs(fraction) >= 0.1 {
 		return strconv.FormatFloat(math.Round(fraction*100), 'f', 0, 64) + "%"
 	}
-	return formatPercent(fraction)
+	return Percent(fraction)
 }
 
 // formatRatio writes a ratio with one decimal and no trailing zero: 3.0 → "3", 3.24 → "3.2".

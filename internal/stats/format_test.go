@@ -16,13 +16,13 @@ func TestFormatPercent(t *testing.T) {
 		0.00045:  "0.045%",
 		0.99999:  "99.999%",
 		1:        "100%",
-		-0.2:     "-20%",
+		-0.2:     "−20%",
 		3.5:      "350%",
 		0.999949: "99.99%",
 	}
 	for in, want := range cases {
-		if got := formatPercent(in); got != want {
-			t.Errorf("formatPercent(%v) = %q, want %q", in, got, want)
+		if got := Percent(in); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", in, got, want)
 		}
 	}
 }

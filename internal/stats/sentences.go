@@ -150,9 +150,9 @@ func liftPhrase(lift float64) string {
 	case lift >= 1:
 		return formatRatio(lift+1) + " times as often"
 	case lift > 0:
-		return formatLiftPercent(lift) + " more often"
+		return LiftPercent(lift) + " more often"
 	case lift < 0:
-		return formatLiftPercent(-lift) + " less often"
+		return LiftPercent(-lift) + " less often"
 	default:
 		return "as often"
 	}
@@ -164,9 +164,9 @@ func liftPhrase(lift float64) string {
 func liftRangePhrase(low, high float64) string {
 	switch {
 	case low > 0 && high < 1:
-		return fmt.Sprintf("likely between %s and %s more often", formatLiftPercent(low), formatLiftPercent(high))
+		return fmt.Sprintf("likely between %s and %s more often", LiftPercent(low), LiftPercent(high))
 	case high < 0:
-		return fmt.Sprintf("likely between %s and %s less often", formatLiftPercent(-high), formatLiftPercent(-low))
+		return fmt.Sprintf("likely between %s and %s less often", LiftPercent(-high), LiftPercent(-low))
 	case low >= 1:
 		return fmt.Sprintf("likely between %s and %s times as often", formatRatio(low+1), formatRatio(high+1))
 	default:

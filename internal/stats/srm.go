@@ -66,7 +66,7 @@ func SampleRatio(variants []Variant) SRM {
 	}
 	var want, got []string
 	for _, v := range variants {
-		want = append(want, fmt.Sprintf("%s %s", v.ID, formatPercent(float64(v.Weight)/weightSum)))
+		want = append(want, fmt.Sprintf("%s %s", v.ID, Percent(float64(v.Weight)/weightSum)))
 		got = append(got, fmt.Sprintf("%s %s", v.ID, formatPercentFixed(float64(v.Visitors)/float64(total))))
 	}
 	srm.Message = fmt.Sprintf("Visitors are not split the way the page file says: it asks for %s, but the %s visitors so far went %s. "+

@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // Backup writes a consistent copy of the database to dest while the server keeps running:
@@ -20,30 +21,30 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	}
 	abs, err := filepath.Abs(dest) // also keeps a "file:..." name from being read as a URI
 	if err != nil {
-		return fmt.Errorf("store: backup to %s: %w", dest, err)
+		return problem.Wrap(err, "the backup to %s failed: %v", dest, unwrapPath(err))
 	}
 	if abs == s.path {
 		return invalid("backup to %s: that is the database itself; choose another file", dest)
 	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
-		return fmt.Errorf("store: backup to %s: %w", dest, err)
+		return problem.Wrap(err, "the backup to %s failed: %v", dest, unwrapPath(err))
 	}
 	// Creating the file ourselves, exclusively, is the no-overwrite check without a race;
 	// VACUUM INTO accepts an empty file.
 	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("store: backup to %s: the file already exists; backups never overwrite, choose a new name", dest)
+		return problem.Wrap(err, "%s already exists; backups never overwrite, choose a new name", dest)
 	}
 	if err != nil {
-		return fmt.Errorf("store: backup to %s: %w", dest, err)
+		return problem.Wrap(err, "the backup to %s failed: %v", dest, unwrapPath(err))
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(abs)
-		return fmt.Errorf("store: backup to %s: %w", dest, err)
+		return problem.Wrap(err, "the backup to %s failed: %v", dest, unwrapPath(err))
 	}
 	if err := s.vacuumInto(ctx, abs); err != nil {
 		os.Remove(abs) // ours, and incomplete
-		return fmt.Errorf("store: backup to %s: %w", dest, err)
+		return problem.Wrap(err, "the backup to %s failed: %v", dest, unwrapPath(err))
 	}
 	return nil
 }
@@ -52,23 +53,5 @@ func (s *Store) vacuumInto(ctx context.Context, abs string) error {
 	if _, err := s.read.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
 		return err
 	}
-	return syncFile(abs)
-}
-
-// syncFile flushes the file at path and its directory entry to disk.
-func syncFile(path string) error {
-	for _, p := range []string{path, filepath.Dir(path)} {
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("sync %s: %w", p, err)
-		}
-	}
-	return nil
+	return syncPaths(abs, filepath.Dir(abs))
 }

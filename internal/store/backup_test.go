@@ -16,6 +16,7 @@ import (
 )
 
 func TestBackupWhileSignupsFlowHoldsEveryAcknowledgedOne(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	p := mustPhase(t, s, "idea")
@@ -92,6 +93,7 @@ func TestBackupWhileSignupsFlowHoldsEveryAcknowledgedOne(t *testing.T) {
 }
 
 func TestBackupNeverOverwrites(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	ctx := context.Background()
 	dest := filepath.Join(t.TempDir(), "taken.db")

@@ -10,6 +10,7 @@ import (
 // TestConnectionsHaveTheirPragmas checks what the DSNs promise, on the Store's own pools:
 // per-connection settings cannot be seen from another connection.
 func TestConnectionsHaveTheirPragmas(t *testing.T) {
+	t.Parallel()
 	s, err := Open(filepath.Join(t.TempDir(), "litmus.db"), Options{})
 	if err != nil {
 		t.Fatal(err)

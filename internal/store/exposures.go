@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -19,12 +21,12 @@ type Source struct {
 
 func (s Source) clipped() Source {
 	return Source{
-		ReferrerHost: clip(s.ReferrerHost, maxSourceLen),
-		UTMSource:    clip(s.UTMSource, maxSourceLen),
-		UTMMedium:    clip(s.UTMMedium, maxSourceLen),
-		UTMCampaign:  clip(s.UTMCampaign, maxSourceLen),
-		UTMTerm:      clip(s.UTMTerm, maxSourceLen),
-		UTMContent:   clip(s.UTMContent, maxSourceLen),
+		ReferrerHost: Clip(s.ReferrerHost, maxSourceLen),
+		UTMSource:    Clip(s.UTMSource, maxSourceLen),
+		UTMMedium:    Clip(s.UTMMedium, maxSourceLen),
+		UTMCampaign:  Clip(s.UTMCampaign, maxSourceLen),
+		UTMTerm:      Clip(s.UTMTerm, maxSourceLen),
+		UTMContent:   Clip(s.UTMContent, maxSourceLen),
 	}
 }
 
@@ -37,6 +39,10 @@ type Exposure struct {
 	Variant   string
 	At        time.Time // zero means now
 	Source    Source
+	// RefCode is the share code of the link the visitor arrived by (?ref=), if any. A code
+	// of another signup on the same page tags the visitor as referred; an unknown one is
+	// ignored. Like the source, it is first touch: only the first exposure keeps it.
+	RefCode string
 }
 
 type exposureJob struct {
@@ -68,6 +74,14 @@ func (s *Store) RecordExposure(e Exposure) {
 	}
 }
 
+// Seen reports whether the exposure of visitorID in phaseID is already committed, in which
+// case RecordExposure would not queue it. The page handler asks first, so a returning
+// visitor's view skips building the exposure (its source, a clock read). A false answer
+// only means "not known to be committed": RecordExposure then decides.
+func (s *Store) Seen(phaseID int64, visitorID string) bool {
+	return s.seen.has(s.seen.fingerprint(phaseID, visitorID))
+}
+
 func (e *Exposure) check() error {
 	if e.PhaseID <= 0 {
 		return invalid("exposure has no phase id; use the id EnsurePhase returned")
@@ -77,6 +91,9 @@ func (e *Exposure) check() error {
 	}
 	if err := checkID("visitor id", e.VisitorID); err != nil {
 		return err
+	}
+	if len(e.RefCode) > maxRefCodeLen {
+		e.RefCode = "" // not a code Litmus made
 	}
 	return checkID("variant", e.Variant)
 }
@@ -103,7 +120,21 @@ func (b *batch) applyExposure(j *exposureJob) error {
 	if n == 0 {
 		return nil // seen before in this phase
 	}
-	b.count(e.PhaseID, e.Variant, j.day, e.Source, tally{visitors: 1})
+	add := tally{visitors: 1}
+	if e.RefCode != "" {
+		var referrer int64
+		switch err := b.stmt(b.w.ws.refCodeSignup).QueryRow(e.Page, e.RefCode).Scan(&referrer); {
+		case errors.Is(err, sql.ErrNoRows): // unknown or forgotten code: an ordinary visitor
+		case err != nil:
+			return fmt.Errorf("record exposure: %w", err)
+		default:
+			if _, err := b.stmt(b.w.ws.setReferredBy).Exec(referrer, e.PhaseID, e.VisitorID); err != nil {
+				return fmt.Errorf("record exposure: %w", err)
+			}
+			add.referredVisitors = 1
+		}
+	}
+	b.count(e.PhaseID, e.Variant, j.day, e.Source, add)
 	b.events = append(b.events, event{page: e.Page, variant: e.Variant})
 	return nil
 }

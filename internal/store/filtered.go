@@ -22,7 +22,7 @@ func (s *Store) RecordFiltered(page, class, agent string, at time.Time) {
 		s.drops.add(1, "invalid filtered request", err)
 		return
 	}
-	key := filteredKey{page: page, day: dayOf(orNow(at)), class: class, agent: clip(agent, maxAgentLen)}
+	key := filteredKey{page: page, day: dayOf(orNow(at)), class: class, agent: Clip(agent, maxAgentLen)}
 	if err := s.enqueue(context.Background(), &filteredJob{key: key}); err != nil {
 		s.drops.add(1, "sent after Close", err)
 	}
@@ -33,11 +33,11 @@ func checkFiltered(page, class string) error {
 		return err
 	}
 	if class == "" || len(class) > maxClassLen {
-		return invalid("filtered class %q must be 1 to %d characters", clip(class, maxClassLen), maxClassLen)
+		return invalid("filtered class %q must be 1 to %d characters", Clip(class, maxClassLen), maxClassLen)
 	}
 	for _, c := range class {
 		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' && c != '_' {
-			return invalid("filtered class %q may hold only a-z, 0-9, '-' and '_'", clip(class, maxClassLen))
+			return invalid("filtered class %q may hold only a-z, 0-9, '-' and '_'", Clip(class, maxClassLen))
 		}
 	}
 	return nil
@@ -53,12 +53,21 @@ type FilteredCount struct {
 // Filtered returns the requests to page not counted since the UTC day of since: their total,
 // and the most frequent (class, agent) pairs, at most limit of them (0 means 50, at most 1000).
 func (s *Store) Filtered(ctx context.Context, page string, since time.Time, limit int) (total int64, top []FilteredCount, err error) {
-	day := dayOf(since)
+	return s.filtered(ctx, page, dayOf(since), "9999-12-31", limit)
+}
+
+// FilteredBetween is Filtered for the UTC days from since's to until's, both included: the
+// requests left out while an earlier test phase ran.
+func (s *Store) FilteredBetween(ctx context.Context, page string, since, until time.Time, limit int) (total int64, top []FilteredCount, err error) {
+	return s.filtered(ctx, page, dayOf(since), dayOf(until), limit)
+}
+
+func (s *Store) filtered(ctx context.Context, page, from, to string, limit int) (total int64, top []FilteredCount, err error) {
 	err = s.snapshot(ctx, func(tx *sql.Tx) error {
-		if err := tx.StmtContext(ctx, s.rs.filteredTotal).QueryRowContext(ctx, page, day).Scan(&total); err != nil {
+		if err := tx.StmtContext(ctx, s.rs.filteredTotal).QueryRowContext(ctx, page, from, to).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.StmtContext(ctx, s.rs.filteredTop).QueryContext(ctx, page, day, listLimit(limit))
+		rows, err := tx.StmtContext(ctx, s.rs.filteredTop).QueryContext(ctx, page, from, to, listLimit(limit))
 		if err != nil {
 			return err
 		}

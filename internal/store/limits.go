@@ -2,10 +2,12 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/litmuslabs/litmus/internal/email"
+	"github.com/litmuslabs/litmus/internal/problem"
 )
 
 // ErrClosed is returned by writes after Close: the server is shutting down.
@@ -15,11 +17,15 @@ var ErrClosed = errors.New("store: closed (the server is shutting down)")
 // message; this is the last line, so nothing unbounded reaches the file.
 var ErrInvalid = errors.New("invalid input")
 
+// ErrNotFound marks a request for something the database does not hold (a phase number
+// the page never had).
+var ErrNotFound = errors.New("not found")
+
 // Bounds on what is stored. Values from visitors that are merely long (referrer, UTM tags,
 // user agents) are cut to size; identifiers that are too long are refused.
 const (
-	maxIDLen        = 64       // page slug, visitor id, variant id, phase hash
-	maxEmailLen     = 254      // RFC 5321 limit on a forward path
+	maxIDLen        = 64 // page slug, visitor id, variant id, phase hash
+	maxEmailLen     = email.MaxLength
 	maxSourceLen    = 200      // referrer host and each utm_* value
 	maxAgentLen     = 200      // user agent of a filtered request
 	maxClassLen     = 32       // class of a filtered request
@@ -31,8 +37,9 @@ const (
 	defaultList     = 50       // rows when the caller asks for 0
 )
 
+// invalid is an ErrInvalid whose message says, for people, what was wrong.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("store: %w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return problem.Wrap(ErrInvalid, format, args...)
 }
 
 // checkID refuses an empty or oversized identifier; what names the field in the message.
@@ -48,8 +55,10 @@ func checkID(what, s string) error {
 	return nil
 }
 
-// clip returns s as valid UTF-8, cut at a character boundary to at most n bytes.
-func clip(s string, n int) string {
+// Clip returns s as valid UTF-8 (bad bytes become U+FFFD), cut at a character boundary to
+// at most n bytes. It is the one way Litmus bounds free text: what the store keeps (user
+// agents, sources, names in messages) and what the handlers echo or pass on.
+func Clip(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s

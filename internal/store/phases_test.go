@@ -11,6 +11,7 @@ import (
 )
 
 func TestEnsurePhaseStartsANewPhaseOnlyWhenVisitorsWouldBeMixed(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	ensure := func(hash, def string) store.Phase {
@@ -23,15 +24,22 @@ func TestEnsurePhaseStartsANewPhaseOnlyWhenVisitorsWouldBeMixed(t *testing.T) {
 	}
 
 	first := ensure("h1", `{"w":[50,50]}`)
-	if first.ID == 0 || first.Hash != "h1" || string(first.Definition) != `{"w":[50,50]}` || first.StartedAt.IsZero() {
+	if first.ID == 0 || first.Hash != "h1" || string(first.Definition) != `{"w":[50,50]}` || first.StartedAt.IsZero() ||
+		first.Number != 1 || first.Outcome != store.PhaseFirst {
 		t.Fatalf("first phase = %+v", first)
 	}
-	if again := ensure("h1", `{"w":[50,50]}`); !reflect.DeepEqual(again, first) {
+	again := ensure("h1", `{"w":[50,50]}`)
+	if again.Outcome != store.PhaseUnchanged {
+		t.Errorf("same hash: outcome %v, want PhaseUnchanged", again.Outcome)
+	}
+	again.Outcome = first.Outcome
+	if !reflect.DeepEqual(again, first) {
 		t.Errorf("same hash: %+v, want the same phase %+v", again, first)
 	}
 
 	edited := ensure("h2", `{"w":[70,30]}`)
-	if edited.ID != first.ID || edited.Hash != "h2" || string(edited.Definition) != `{"w":[70,30]}` {
+	if edited.ID != first.ID || edited.Hash != "h2" || string(edited.Definition) != `{"w":[70,30]}` ||
+		edited.Number != 1 || edited.Outcome != store.PhaseRedefined || string(edited.Replaced) != `{"w":[50,50]}` {
 		t.Errorf("new hash before any visitor: %+v, want phase %d updated in place", edited, first.ID)
 	}
 	if edited.StartedAt.Before(first.StartedAt) {
@@ -45,6 +53,9 @@ func TestEnsurePhaseStartsANewPhaseOnlyWhenVisitorsWouldBeMixed(t *testing.T) {
 	second := ensure("h3", `{"w":[60,40]}`)
 	if second.ID == edited.ID {
 		t.Fatalf("new hash after a visitor reused phase %d", edited.ID)
+	}
+	if second.Number != 2 || second.Outcome != store.PhaseStarted || string(second.Replaced) != `{"w":[70,30]}` {
+		t.Errorf("second phase = %+v, want number 2, PhaseStarted, replacing the 70/30 definition", second)
 	}
 	if again := ensure("h3", `{"w":[60,40]}`); again.ID != second.ID {
 		t.Errorf("same hash again: phase %d, want %d", again.ID, second.ID)
@@ -62,7 +73,8 @@ func TestEnsurePhaseStartsANewPhaseOnlyWhenVisitorsWouldBeMixed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(phases) != 2 || phases[0].ID != second.ID || phases[1].ID != edited.ID || phases[1].Hash != "h2" {
+	if len(phases) != 2 || phases[0].ID != second.ID || phases[1].ID != edited.ID || phases[1].Hash != "h2" ||
+		phases[0].Number != 2 || phases[1].Number != 1 {
 		t.Errorf("Phases = %+v, want [%d %d], newest first", phases, second.ID, edited.ID)
 	}
 	if other, err := s.Phases(ctx, "other"); err != nil || len(other) != 0 {
@@ -71,6 +83,7 @@ func TestEnsurePhaseStartsANewPhaseOnlyWhenVisitorsWouldBeMixed(t *testing.T) {
 }
 
 func TestEnsurePhaseRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	tests := []struct {
 		name, page, hash, def, want string

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -10,129 +9,145 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
-)
 
-// Info describes a database file, for the messages of `litmus backup` and `litmus restore`.
-type Info struct {
-	Schema  int   // PRAGMA user_version: how many migrations the file has
-	Signups int64 // signup rows
-}
+	"github.com/litmuslabs/litmus/internal/problem"
+)
 
 // ErrInUse is returned by LockForRestore while another process, normally `litmus serve`,
 // has the database open: replacing the file under it would lose what it writes next.
 var ErrInUse = errors.New("the database is in use by another program (is litmus serve running?)")
 
-// sqliteHeader is how every SQLite 3 database file begins.
-var sqliteHeader = []byte("SQLite format 3\x00")
-
-// maxIntegrityLines bounds the problems integrity_check reports (and a message repeats).
-const maxIntegrityLines = 3
-
-// Verify checks that the file at path is a whole Litmus database on its own, before it is
-// trusted as a backup or restored: a SQLite file (not some other file given by mistake),
-// with no write-ahead log beside it holding changes the file lacks, that passes SQLite's
-// integrity check and carries a Litmus schema this build can open. It only reads, and
-// leaves no -wal or -shm beside the file: it opens it immutable, which is right because the
-// file alone is the whole database once a non-empty -wal is refused. So it is for files no
-// server is writing: backups, and a restore's new file before it is put in place.
-func Verify(ctx context.Context, path string) (Info, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
-	}
-	if err := checkHeader(abs, path); err != nil {
-		return Info{}, err
-	}
-	if fi, err := os.Stat(abs + "-wal"); err == nil && fi.Size() > 0 {
-		return Info{}, fmt.Errorf("store: %s has a write-ahead log beside it (%s-wal) holding changes the file itself lacks: "+
-			"it is a live database or a copy taken while Litmus was running; make a copy with `litmus backup` instead", path, path)
-	}
-
-	db, err := sql.Open("sqlite3", fileURI(abs, "mode=ro&immutable=1"))
-	if err != nil {
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-
-	problems, err := integrityProblems(ctx, db)
-	if err != nil {
-		if hasCode(err, sqlite3.ErrNotADB) || hasCode(err, sqlite3.ErrCorrupt) {
-			return Info{}, fmt.Errorf("store: %s is damaged (%v): use another backup", path, err)
-		}
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
-	}
-	if len(problems) > 0 {
-		return Info{}, fmt.Errorf("store: %s is damaged: SQLite's integrity check found: %s: use another backup",
-			path, strings.Join(problems, "; "))
-	}
-
-	var info Info
-	if info.Schema, err = schemaVersion(ctx, db); err != nil {
-		return Info{}, fmt.Errorf("store: verify %s: %w", path, err)
-	}
-	list, err := loadMigrations()
-	if err != nil {
-		return Info{}, err
-	}
-	switch latest := len(list); {
-	case info.Schema == 0:
-		return Info{}, fmt.Errorf("store: %s is a SQLite database but not a Litmus one (it has no Litmus schema)", path)
-	case info.Schema > latest:
-		return Info{}, fmt.Errorf("store: %s was made by a newer Litmus (schema version %d; this one knows up to %d): "+
-			"use that version or a newer one", path, info.Schema, latest)
-	}
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM signups").Scan(&info.Signups); err != nil {
-		return Info{}, fmt.Errorf("store: %s has schema version %d but no readable signups table (%v): it is not a Litmus database", path, info.Schema, err)
-	}
-	return info, nil
+// Restore puts a copy of the backup src at db (`litmus restore`; call Verify on src first).
+// The current database, if any, is first locked (which fails while a server has it open)
+// and settled into one file; the copy is written to a temporary file beside db, synced,
+// checked again, and renamed over db, so db is at every moment either the old database or
+// the whole new one. The old file stays as a hard link named db.before-restore-<time>;
+// Restore returns that name ("" when there was no database).
+func Restore(ctx context.Context, src, db string) (aside string, err error) {
+	r, err := restoreFile(ctx, src, db)
+	return r.aside, err
 }
 
-// checkHeader refuses a missing, empty or non-SQLite file with a message naming it as given.
-func checkHeader(abs, name string) error {
-	f, err := os.Open(abs)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("store: there is no file %s", name)
+// restored says where restoreFile put things.
+type restored struct{ aside string } // the previous database, "" when there was none
+
+func restoreFile(ctx context.Context, src, db string) (restored, error) {
+	var r restored
+	old, err := os.Stat(db)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		old = nil
+	case err != nil:
+		return r, err
 	}
+	if old != nil {
+		lock, err := LockForRestore(ctx, db)
+		if errors.Is(err, ErrInUse) {
+			return r, problem.Wrap(err, "%s is in use, most likely by litmus serve: stop the server first, then run restore again; nothing was changed", db)
+		}
+		if err != nil {
+			return r, problem.Wrap(err, "the current database cannot be opened, so restore cannot make sure no server uses it (%s); "+
+				"nothing was changed. If it is damaged: stop the server, move %s (and any -wal and -shm file beside it) "+
+				"somewhere else yourself, then run restore again", problem.Message(err), db)
+		}
+		defer lock.Release()
+		if _, err := os.Stat(db + "-wal"); err == nil {
+			return r, problem.New("%s-wal is still there after settling the database; nothing was changed", db)
+		}
+	}
+
+	dir := filepath.Dir(db)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return r, problem.Wrap(err, "cannot create the folder %s: %v", dir, unwrapPath(err))
+	}
+	tmp, err := copyToTemp(src, dir, old)
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
+		return r, problem.Wrap(err, "cannot copy %s: %v; nothing was changed", src, unwrapPath(err))
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	} else if fi.IsDir() {
-		return fmt.Errorf("store: %s is a directory; give the database file inside it", name)
+	defer os.Remove(tmp) // a no-op once it has been renamed
+	if _, err := Verify(ctx, tmp); err != nil {
+		return r, problem.Wrap(err, "the copy of %s does not check out (%s); nothing was changed", src, problem.Message(err))
 	}
-	head := make([]byte, len(sqliteHeader))
-	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, sqliteHeader) {
-		return fmt.Errorf("store: %s is not a SQLite database file (a Litmus backup is one, made by `litmus backup`)", name)
+
+	if old != nil {
+		r.aside = db + ".before-restore-" + time.Now().UTC().Format("20060102-150405")
+		if err := keepAside(db, r.aside); err != nil {
+			return r, err
+		}
+	}
+	if err := os.Rename(tmp, db); err != nil {
+		safe := db
+		if r.aside != "" {
+			safe = r.aside
+		}
+		return r, problem.Wrap(err, "cannot put the copy in place: %v (the previous database is safe at %s)", unwrapPath(err), safe)
+	}
+	if err := syncPaths(dir); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// keepAside gives the database a second name, aside, and never replaces a file there. A hard
+// link keeps db in place until the rename that replaces it; on a file system without hard
+// links it is renamed instead (the lock still keeps a server off the old file).
+func keepAside(db, aside string) error {
+	if _, err := os.Lstat(aside); err == nil {
+		return problem.New("%s already exists: wait a second and run restore again; nothing was changed", aside)
+	}
+	if err := os.Link(db, aside); err == nil {
+		return nil
+	} else if errors.Is(err, fs.ErrExist) {
+		return problem.New("%s already exists: wait a second and run restore again; nothing was changed", aside)
+	}
+	if err := os.Rename(db, aside); err != nil {
+		return problem.Wrap(err, "cannot keep the current database as %s: %v; nothing was changed", aside, unwrapPath(err))
 	}
 	return nil
 }
 
-// integrityProblems runs PRAGMA integrity_check and returns what it found wrong (nil: ok).
-func integrityProblems(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("PRAGMA integrity_check(%d)", maxIntegrityLines))
+// copyToTemp copies src into a new private file in dir, synced to disk, owned like the file
+// it will replace (or like dir): restore often runs as root (`fly ssh console`) while the
+// server runs as its own user, which must be able to write the file.
+func copyToTemp(src, dir string, like os.FileInfo) (string, error) {
+	in, err := os.Open(src)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	defer rows.Close()
-	var problems []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return nil, err
-		}
-		for _, l := range strings.Split(line, "\n") {
-			if l = strings.TrimSpace(l); l != "ok" && l != "" && !strings.HasPrefix(l, "***") && len(problems) < maxIntegrityLines {
-				problems = append(problems, l)
-			}
-		}
+	defer in.Close()
+	out, err := os.CreateTemp(dir, ".litmus-restore-*.db")
+	if err != nil {
+		return "", err
 	}
-	return problems, rows.Err()
+	name := out.Name()
+	fail := func(err error) (string, error) {
+		out.Close()
+		os.Remove(name)
+		return "", err
+	}
+	if err := out.Chmod(0o640); err != nil { // it holds email addresses
+		return fail(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		return fail(err)
+	}
+	if err := out.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := out.Close(); err != nil {
+		return fail(err)
+	}
+	if like == nil {
+		like, _ = os.Stat(dir) // nil on error: then nobody's ownership is copied
+	}
+	if err := chownLike(name, like); err != nil {
+		os.Remove(name)
+		return "", problem.Wrap(err, "cannot give %s the owner of %s: %v", name, dir, unwrapPath(err))
+	}
+	return name, nil
 }
 
 // RestoreLock keeps every other process out of a database file while `litmus restore`
@@ -151,14 +166,14 @@ type RestoreLock struct{ db *sql.DB }
 func LockForRestore(ctx context.Context, path string) (*RestoreLock, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
+		return nil, problem.Wrap(err, "%s: %v", path, err)
 	}
 	if _, err := os.Stat(abs); err != nil { // SQLite would create a missing file
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, problem.Wrap(err, "%s cannot be read: %v", path, unwrapPath(err))
 	}
 	db, err := sql.Open("sqlite3", fileURI(abs, "_locking_mode=EXCLUSIVE&_busy_timeout=1000"))
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
+		return nil, problem.Wrap(err, "%s cannot be opened: %v", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
@@ -167,9 +182,9 @@ func LockForRestore(ctx context.Context, path string) (*RestoreLock, error) {
 	fail := func(err error) (*RestoreLock, error) {
 		db.Close()
 		if hasCode(err, sqlite3.ErrBusy) || hasCode(err, sqlite3.ErrLocked) {
-			return nil, fmt.Errorf("store: %s: %w", path, ErrInUse)
+			return nil, problem.Wrap(ErrInUse, "%s is in use by another program (is litmus serve running?)", path)
 		}
-		return nil, fmt.Errorf("store: lock %s: %w", path, err)
+		return nil, problem.Wrap(err, "%s cannot be locked: %v", path, err)
 	}
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode=DELETE").Scan(&mode); err != nil {

@@ -33,6 +33,7 @@ func backupWithSignups(t *testing.T, n int) string {
 }
 
 func TestVerifyDescribesAGoodBackup(t *testing.T) {
+	t.Parallel()
 	backup := backupWithSignups(t, 25)
 	info, err := store.Verify(context.Background(), backup)
 	if err != nil {
@@ -47,6 +48,7 @@ func TestVerifyDescribesAGoodBackup(t *testing.T) {
 }
 
 func TestVerifyRefusesWhatIsNotAWholeLitmusDatabase(t *testing.T) {
+	t.Parallel()
 	good := backupWithSignups(t, 300) // several pages, so damage in the middle hits a table
 	goodBytes, err := os.ReadFile(good)
 	if err != nil {
@@ -100,6 +102,7 @@ func TestVerifyRefusesWhatIsNotAWholeLitmusDatabase(t *testing.T) {
 }
 
 func TestLockForRestoreRefusesWhileTheDatabaseIsOpen(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "litmus.db")
 	s, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -147,6 +150,7 @@ func TestLockForRestoreRefusesWhileTheDatabaseIsOpen(t *testing.T) {
 }
 
 func TestVerifyReadsADatabaseLitmusClosedCleanly(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "litmus.db")
 	s, err := store.Open(path, store.Options{})
 	if err != nil {

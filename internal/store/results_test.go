@@ -13,6 +13,7 @@ import (
 // TestResultsAddUpExactly stores a small known story and checks every number the results
 // page shows.
 func TestResultsAddUpExactly(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	p := mustPhase(t, s, "idea")
@@ -95,6 +96,7 @@ func TestResultsAddUpExactly(t *testing.T) {
 }
 
 func TestFilteredRequestsAreCountedPerDayClassAndAgent(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	day1 := time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)

@@ -13,6 +13,7 @@ import (
 // the same phase never reach the writer (no commit at all), while a new visitor, and the
 // same visitor in another phase, still do.
 func TestRepeatViewsAreNotQueued(t *testing.T) {
+	t.Parallel()
 	var items atomic.Int64
 	s, path := openStore(t, store.Options{Hooks: store.Hooks{
 		Committed: func(_ time.Duration, n int, _ error) { items.Add(int64(n)) },
@@ -23,9 +24,15 @@ func TestRepeatViewsAreNotQueued(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp := store.Exposure{PhaseID: p1.ID, Page: "launch", VisitorID: "AAAAAAAAAAAAAAAAAAAAAA", Variant: "control"}
+	if s.Seen(p1.ID, exp.VisitorID) {
+		t.Error("Seen before the first exposure")
+	}
 	s.RecordExposure(exp)
 	if err := s.Flush(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if !s.Seen(p1.ID, exp.VisitorID) || s.Seen(p1.ID, "BBBBBBBBBBBBBBBBBBBBBB") {
+		t.Error("Seen does not answer what is committed: the visitor, and only them")
 	}
 	before := items.Load()
 	for i := 0; i < 1000; i++ {

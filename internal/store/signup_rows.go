@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,6 +21,21 @@ type SignupRow struct {
 	Fields    map[string]string
 	Source    Source
 	Counted   bool
+	// ConfirmedAt is when the address was confirmed (double opt-in); zero if it was not.
+	ConfirmedAt time.Time
+	Referred    bool              // the visitor came through another signup's share link
+	Answers     map[string]string // answers to the thank-you page's questions, by question
+	// Repeats are the later phases, oldest first, in which the same email signed up
+	// again: each is a signup of that phase; the row keeps the first signup's fields.
+	Repeats []Repeat
+}
+
+// Repeat is a stored contact's signup in a later phase than their first.
+type Repeat struct {
+	PhaseID   int64
+	Variant   string // the variant credited in that phase
+	Counted   bool   // in that phase's conversion rate
+	CreatedAt time.Time
 }
 
 // exportChunk is how many rows EachSignup reads per query.
@@ -74,11 +91,28 @@ func scanSignups(rows *sql.Rows) ([]SignupRow, error) {
 			r       SignupRow
 			created int64
 			fields  string
+			conf    sql.NullInt64
+			answers string
+			repeats string
 		)
 		if err := rows.Scan(&r.ID, &r.PhaseID, &created, &r.Page, &r.Email, &r.Variant, &fields, &r.Counted,
 			&r.Source.ReferrerHost, &r.Source.UTMSource, &r.Source.UTMMedium,
-			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent); err != nil {
+			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent,
+			&conf, &r.Referred, &answers, &repeats); err != nil {
 			return nil, err
+		}
+		if conf.Valid {
+			r.ConfirmedAt = time.UnixMilli(conf.Int64)
+		}
+		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+			return nil, fmt.Errorf("signup %d: answers: %w", r.ID, err)
+		}
+		for _, f := range strings.Fields(repeats) {
+			rep, err := parseRepeat(f)
+			if err != nil {
+				return nil, fmt.Errorf("signup %d: repeat %q: %w", r.ID, f, err)
+			}
+			r.Repeats = append(r.Repeats, rep)
 		}
 		r.CreatedAt = time.UnixMilli(created)
 		if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
@@ -87,4 +121,21 @@ func scanSignups(rows *sql.Rows) ([]SignupRow, error) {
 		list = append(list, r)
 	}
 	return list, rows.Err()
+}
+
+// parseRepeat reads "phase:counted:created_at:variant" (variant ids have no ':' or space).
+func parseRepeat(f string) (Repeat, error) {
+	parts := strings.SplitN(f, ":", 4)
+	if len(parts) != 4 {
+		return Repeat{}, fmt.Errorf("want 4 parts")
+	}
+	phase, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return Repeat{}, err
+	}
+	at, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return Repeat{}, err
+	}
+	return Repeat{PhaseID: phase, Counted: parts[1] == "1", CreatedAt: time.UnixMilli(at), Variant: parts[3]}, nil
 }

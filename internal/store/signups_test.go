@@ -19,6 +19,7 @@ import (
 )
 
 func TestAcknowledgedSignupIsInTheFileBeforeClose(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	ctx := context.Background()
 	p := mustPhase(t, s, "idea")
@@ -54,6 +55,7 @@ const crashChildEnv = "LITMUS_STORE_CRASH_CHILD_DB"
 // and prints each one acknowledged, kills it with SIGKILL mid-stream, and checks that every
 // acknowledged signup is in the file.
 func TestAcknowledgedSignupsSurviveKill(t *testing.T) {
+	t.Parallel()
 	if path := os.Getenv(crashChildEnv); path != "" {
 		insertUntilKilled(path)
 		return
@@ -129,6 +131,7 @@ func insertUntilKilled(path string) {
 }
 
 func TestOneSignupPerEmailPerPage(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	ctx := context.Background()
 	idea, other := mustPhase(t, s, "idea"), mustPhase(t, s, "other")
@@ -172,6 +175,7 @@ func TestOneSignupPerEmailPerPage(t *testing.T) {
 }
 
 func TestOnlyExposedFirstTimeSignupsAreCounted(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	ctx := context.Background()
 	p := mustPhase(t, s, "idea")
@@ -229,6 +233,7 @@ func TestOnlyExposedFirstTimeSignupsAreCounted(t *testing.T) {
 }
 
 func TestAnExposureInAnotherPhaseDoesNotCount(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	old := mustPhase(t, s, "idea")
@@ -247,6 +252,7 @@ func TestAnExposureInAnotherPhaseDoesNotCount(t *testing.T) {
 }
 
 func TestInvalidSignupsAreRefusedWithTheReason(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	ctx := context.Background()
 	p := mustPhase(t, s, "idea")
@@ -337,6 +343,7 @@ func waitForQueue(t *testing.T, s *store.Store, n int) {
 }
 
 func TestARefusedSignupDoesNotFailTheOthersInItsBatch(t *testing.T) {
+	t.Parallel()
 	gate := newWriterGate()
 	s, path := openStore(t, store.Options{Hooks: gate.hooks()})
 	ctx := context.Background()
@@ -376,6 +383,7 @@ func TestARefusedSignupDoesNotFailTheOthersInItsBatch(t *testing.T) {
 }
 
 func TestASignupWithdrawnBeforeItsCommitIsNotStored(t *testing.T) {
+	t.Parallel()
 	gate := newWriterGate()
 	s, path := openStore(t, store.Options{Hooks: gate.hooks()})
 	p := mustPhase(t, s, "idea")
@@ -403,6 +411,7 @@ func TestASignupWithdrawnBeforeItsCommitIsNotStored(t *testing.T) {
 }
 
 func TestForgetEmailDeletesThePersonKeepsTheCounts(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	ctx := context.Background()
 	idea, other := mustPhase(t, s, "idea"), mustPhase(t, s, "other")
@@ -442,6 +451,7 @@ func TestForgetEmailDeletesThePersonKeepsTheCounts(t *testing.T) {
 }
 
 func TestLatestAndEachSignupReturnEveryRowInOrder(t *testing.T) {
+	t.Parallel()
 	s, _ := openStore(t, store.Options{})
 	ctx := context.Background()
 	p := mustPhase(t, s, "idea")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCloseCommitsEveryQueuedExposure(t *testing.T) {
+	t.Parallel()
 	// A minute-long flush interval and room for more than 1000 in a batch: nothing commits
 	// on its own during the test.
 	s, path := openStore(t, store.Options{FlushInterval: time.Minute, MaxBatch: 5000})
@@ -42,6 +43,7 @@ func TestCloseCommitsEveryQueuedExposure(t *testing.T) {
 }
 
 func TestConcurrentSignupsShareCommits(t *testing.T) {
+	t.Parallel()
 	var commits, items atomic.Int64
 	s, path := openStore(t, store.Options{Hooks: store.Hooks{Committed: func(_ time.Duration, n int, err error) {
 		if err != nil {
@@ -96,6 +98,7 @@ func TestConcurrentSignupsShareCommits(t *testing.T) {
 }
 
 func TestHooksSeeWhatWasStoredOnce(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var visitors, signups []string
 	s, _ := openStore(t, store.Options{Hooks: store.Hooks{
@@ -134,6 +137,7 @@ func TestHooksSeeWhatWasStoredOnce(t *testing.T) {
 }
 
 func TestAFullQueueMakesSendersWaitNotDrop(t *testing.T) {
+	t.Parallel()
 	gate := newWriterGate()
 	s, path := openStore(t, store.Options{QueueSize: 4, Hooks: gate.hooks()})
 	p := mustPhase(t, s, "idea")
@@ -158,6 +162,7 @@ func TestAFullQueueMakesSendersWaitNotDrop(t *testing.T) {
 }
 
 func TestInvalidExposuresAreDroppedAndCounted(t *testing.T) {
+	t.Parallel()
 	s, path := openStore(t, store.Options{})
 	p := mustPhase(t, s, "idea")
 	for _, e := range []store.Exposure{
