@@ -102,7 +102,8 @@ type server struct {
 	haveMail  bool                // a mail server is set (LITMUS_SMTP_URL), so double_opt_in pages may be served
 	mailer    *confirmmail.Worker // sends the confirmation mails; nil without a mail server
 
-	reloadMu sync.Mutex // one reload at a time (SIGHUP, --watch, the admin's button)
+	reloadMu     sync.Mutex      // one reload at a time (SIGHUP, --watch, the admin's button)
+	pagesChanged <-chan struct{} // --watch: the page files changed (nil without --watch)
 
 	// Set by listen.
 	pub, met   net.Listener
@@ -157,6 +158,11 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 	}
 	logReports(logger, srv.holder.Swap(s))
 	srv.m.InitPages(s.VariantIDs())
+	// --watch takes its first look at the page files now, before the server says it is
+	// serving: an edit saved right after that line is then a change, not the starting point.
+	if cfg.Watch {
+		srv.pagesChanged = watchPages(ctx, cfg.Pages, cfg.Templates, logger)
+	}
 
 	srv.password = cfg.AdminPassword
 	if srv.password == "" {
@@ -270,12 +276,8 @@ func (srv *server) listen(stdout io.Writer) error {
 }
 
 // run serves until ctx is cancelled or a listener fails, reloading the page files on SIGHUP
-// and, with --watch, when they change (watch.go). It returns the listener's error, if any.
+// and, with --watch, when they change (watch.go; started by buildServer). It returns the listener's error, if any.
 func (srv *server) run(ctx context.Context) error {
-	var pagesChanged <-chan struct{}
-	if srv.cfg.Watch {
-		pagesChanged = watchPages(ctx, srv.cfg.Pages, srv.cfg.Templates, srv.logger)
-	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -285,7 +287,7 @@ func (srv *server) run(ctx context.Context) error {
 			return nil
 		case <-hup:
 			_ = srv.reload()
-		case <-pagesChanged:
+		case <-srv.pagesChanged:
 			_ = srv.reload()
 		case err := <-srv.errc:
 			return err
