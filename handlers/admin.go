@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // adminTimeout bounds the queries behind one admin page or API answer; they read a few
@@ -114,6 +114,7 @@ func noSuchPhase(slug string, n int) error {
 // form with a problem and the founder's text (status 422).
 func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.Results, noteErr, noteText string) error {
 	slug := e.Page.Slug
+	urls := pages.URLsOf(e.Page, "")
 	today := r.GeneratedAt.Format(time.DateOnly)
 	daily := r.Daily
 	if r.Verdict.Visitors == 0 {
@@ -122,7 +123,7 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 	if !r.Phase.Current && r.Phase.EndedAt != nil {
 		today = r.Phase.EndedAt.Format(time.DateOnly)
 	}
-	title, csvURL, csvLabel := e.Page.Title, "/admin/pages/"+slug+"/signups.csv", "Download all signups (CSV)"
+	title, csvURL, csvLabel := e.Page.Title, pages.CSVURL(slug), "Download all signups (CSV)"
 	if !r.Phase.Current {
 		title = fmt.Sprintf("Phase %d · %s", r.Phase.Number, title)
 		csvURL += fmt.Sprintf("?phase=%d", r.Phase.Number)
@@ -134,11 +135,12 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 	v := views.Page{
 		Layout:     a.layout(title),
 		R:          r,
-		URL:        "/" + slug,
-		AdminURL:   "/admin/pages/" + slug,
+		URL:        urls.Public, // the page's own domain when it has one
+		AdminURL:   pages.AdminURL(slug),
 		CSVURL:     csvURL,
 		CSVLabel:   csvLabel,
-		NoteURL:    fmt.Sprintf("/admin/pages/%s/phases/%d/note", slug, r.Phase.Number),
+		Lang:       e.Page.Msg().Lang(),
+		NoteURL:    pages.PhaseURL(slug, r.Phase.Number) + "/note",
 		NoteText:   noteText,
 		NoteError:  noteErr,
 		NoteMax:    store.MaxNoteLen,
@@ -152,7 +154,7 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 	if r.Phase.Current {
 		for i, variant := range e.Page.Variants {
 			v.Previews = append(v.Previews, views.Preview{
-				ID: variant.ID, URL: "/" + slug + "?variant=" + url.QueryEscape(variant.ID), Class: views.VariantClass(i), Control: i == 0,
+				ID: variant.ID, URL: urls.Preview(variant.ID), Class: views.VariantClass(i), Control: i == 0,
 			})
 		}
 	}

@@ -60,6 +60,16 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/api/v1/pages/:slug/phases/:n/results", a.requireAdmin, a.handleAPIPhaseResults).Name("api")
 	app.Get("/admin/reload/preview", a.requireAdmin, a.handleReloadPreview).Name("admin")
 
+	// A domain per page: on a page's own host its form posts to /signup, its thanks is
+	// /thanks, and the demand signals' answers and confirmation link are /answers and
+	// /confirm (GET / is the page itself, below). On the main site these answer 404 (they
+	// are reserved slugs). Before /:slug, which would take GET /thanks and /confirm.
+	app.Post("/signup", s.handleSignup).Name("signup")
+	app.Get("/thanks", s.handleThanks).Name("thanks")
+	app.Post("/answers", s.handleAnswers).Name("answers")
+	app.Get("/confirm", s.handleConfirmPage).Name("confirm")
+	app.Post("/confirm", s.handleConfirm).Name("confirm")
+
 	// Landing pages.
 	app.Get("/", s.handlePage).Name("page")
 	app.Get("/:slug", s.handlePage).Name("page")

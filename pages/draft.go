@@ -85,11 +85,13 @@ func DraftOf(p *Page) Draft {
 			}
 			return value
 		}
-		c := p.Confirmation
+		// The page's language's defaults (internal/i18n) stay out of the file, so they keep
+		// following the title and the language.
+		c, def := p.Confirmation, defaultConfirmation(p)
 		d.Confirmation = DraftConfirmation{
-			Subject: unlessDefault(c.Subject, DefaultConfirmSubject), Body: unlessDefault(c.Body, fmt.Sprintf(DefaultConfirmBody, p.Title)),
-			Button: unlessDefault(c.Button, DefaultConfirmButton), Headline: unlessDefault(c.Headline, DefaultConfirmHeadline),
-			Confirmed: unlessDefault(c.Confirmed, DefaultConfirmConfirmed),
+			Subject: unlessDefault(c.Subject, def.Subject), Body: unlessDefault(c.Body, def.Body),
+			Button: unlessDefault(c.Button, def.Button), Headline: unlessDefault(c.Headline, def.Headline),
+			Confirmed: unlessDefault(c.Confirmed, def.Confirmed),
 		}
 	}
 	for _, q := range p.Questions {

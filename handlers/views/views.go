@@ -124,8 +124,9 @@ type Index struct {
 type Page struct {
 	Layout
 	R        results.Results
-	URL      string // the page's public path, "/chaser" ("/" for the default page)
+	URL      string // the page's public address: its own domain, else its path on this site
 	AdminURL string // the page's admin path (its current phase)
+	Lang     string // the page's language (the admin itself stays in English)
 	CSVURL   string
 	CSVLabel string // the download link's text
 	// The note form of the phase: where it posts, the text it shows (the stored note, or

@@ -18,7 +18,7 @@ import (
 // checks the pages serve would load: LITMUS_PAGES, else the pages folder beside the
 // database, else the built-in examples.
 func runCheck(_ context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("check", " [DIR|FILE]", "Validate the page files in DIR, or the one page file FILE (default: $LITMUS_PAGES, else the pages\nfolder beside the database, else the built-in examples), and print every problem with its file and line.", stderr)
+	fs := newFlagSet("check", " [DIR|FILE]", "Validate the page files in DIR, or the one page file FILE (default: $LITMUS_PAGES, else the pages\nfolder beside the database, else the built-in examples), and print every problem with its file and line.\nPage domains are checked against $LITMUS_BASE_URL, the main site.", stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func runCheck(_ context.Context, args []string, getenv func(string) string, stdo
 		fmt.Fprintln(stderr, "litmus check: give at most one directory or file")
 		return errUsage
 	}
-	ps, err := loadPages(dir)
+	ps, err := loadPages(dir, getenv("LITMUS_BASE_URL"))
 	var perrs pages.Errors
 	if errors.As(err, &perrs) {
 		for _, e := range perrs {
@@ -47,12 +47,15 @@ func runCheck(_ context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	for _, p := range ps {
-		def := ""
-		if p.Default {
-			def = " (default page, served at /)"
+		where := pages.URLsOf(p, "").Named
+		switch {
+		case len(p.Domains) > 0:
+			where = pages.URLsOf(p, "").Public + " (" + p.Slug + ")"
+		case p.Default:
+			where += " (default page, served at /)"
 		}
-		fmt.Fprintf(stdout, "ok  /%s%s: %d variants, bar %.4g%% after %d visitors\n", p.Slug, def, len(p.Variants), p.PassBar.TargetRate*100, p.PassBar.MinVisitors)
-		// Issue 12: what this bar and minimum can detect, from the always-valid test.
+		fmt.Fprintf(stdout, "ok  %s: %d variants, bar %.4g%% after %d visitors\n", where, len(p.Variants), p.PassBar.TargetRate*100, p.PassBar.MinVisitors)
+		// What this bar and minimum can detect, from the always-valid test.
 		plan := stats.PlanFor(stats.PassBar{TargetRate: p.PassBar.TargetRate, MinVisitors: int64(p.PassBar.MinVisitors), MinDays: p.PassBar.MinDays})
 		fmt.Fprintf(stdout, "    %s\n", plan.Sentence)
 	}
@@ -78,8 +81,25 @@ func isDir(path string) bool {
 }
 
 // loadPages loads the page files in dir, the one page file dir names, or the built-in
-// examples when dir is "".
-func loadPages(dir string) ([]*pages.Page, error) {
+// examples when dir is "", and checks
+// their domains against the main site's address (LITMUS_BASE_URL).
+func loadPages(dir, baseURL string) ([]*pages.Page, error) {
+	ps, err := loadPageFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	if perrs := pages.CheckBaseURL(ps, baseURL); perrs != nil {
+		if dir != "" {
+			for i := range perrs {
+				perrs[i].File = filepath.Join(dir, perrs[i].File)
+			}
+		}
+		return nil, perrs
+	}
+	return ps, nil
+}
+
+func loadPageFiles(dir string) ([]*pages.Page, error) {
 	if dir == "" {
 		return pages.LoadExamples()
 	}

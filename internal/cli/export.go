@@ -50,7 +50,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	cfg.Pages = pagesFor(cfg.Pages, cfg.DB)
-	ps, err := loadPages(cfg.Pages)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}

@@ -56,7 +56,7 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	cfg.Pages = pagesFor(cfg.Pages, cfg.DB)
-	ps, err := loadPages(cfg.Pages)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}

@@ -133,7 +133,7 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		return nil, err
 	}
 	// Checked before the database is opened, so a broken page folder fails fast and says why.
-	ps, err := loadPages(pagesDir)
+	ps, err := loadPages(pagesDir, cfg.BaseURL)
 	if err != nil {
 		return nil, pageError(err, pagesDir)
 	}
@@ -149,7 +149,7 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 	if err := checkMail(ps, sender != nil); err != nil {
 		return nil, err
 	}
-	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn }) {
+	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn && len(p.Domains) == 0 }) {
 		logger.Warn("LITMUS_BASE_URL is not set: confirmation links will point at the host name each signup was sent to, " +
 			"which a client can choose; set LITMUS_BASE_URL to your site's address in production")
 	}
@@ -211,7 +211,7 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: srv.reload,
-		LoadPages: func() ([]*pages.Page, error) { return loadPages(pagesDir) },
+		LoadPages: func() ([]*pages.Page, error) { return loadPages(pagesDir, cfg.BaseURL) },
 		Links:     links, BaseURL: cfg.BaseURL, Pages: srv.pages,
 	}
 	if srv.mailer != nil {
@@ -235,7 +235,12 @@ func (srv *server) reload() error {
 
 // checkPages is what serve asks of a set of pages beyond `litmus check`'s rules, on every
 // load and before a save is written.
-func (srv *server) checkPages(ps []*pages.Page) error { return checkMail(ps, srv.haveMail) }
+func (srv *server) checkPages(ps []*pages.Page) error {
+	if perrs := pages.CheckBaseURL(ps, srv.cfg.BaseURL); perrs != nil {
+		return perrs // a save that gives a page the main site's host is a 422 with its line
+	}
+	return checkMail(ps, srv.haveMail)
+}
 
 // apply serves a freshly loaded, valid set of pages: it is the page directory's Apply, so
 // every load (start, SIGHUP, --watch, the admin's button, a save) goes through it.
@@ -307,7 +312,7 @@ func (srv *server) listen(stdout io.Writer) error {
 	}()
 	s := srv.holder.Load()
 	srv.logger.Info("litmus started", "version", srv.b.Version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
-		"db", cfg.DB, "pages", len(s.Entries), "default", "/"+s.Default.Page.Slug)
+		"db", cfg.DB, "pages", len(s.Entries))
 	fmt.Fprintf(stdout, "Litmus is serving %d page(s) on http://localhost:%d/ (metrics on :%d/metrics)\n",
 		len(s.Entries), pub.Addr().(*net.TCPAddr).Port, met.Addr().(*net.TCPAddr).Port)
 	return nil

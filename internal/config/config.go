@@ -42,7 +42,7 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_PAGES", "", "directory of page files (default: the folder pages beside LITMUS_DB, created with copies of the example pages)"},
 	{"LITMUS_TEMPLATES", "", "directory of template overrides (default: the built-in theme)"},
 	{"LITMUS_ADMIN_PASSWORD", "", "password of user admin for /admin and /api (default: a random one, printed at start)"},
-	{"LITMUS_BASE_URL", "", "public URL of the site, for canonical and social links, e.g. https://try.example.com"},
+	{"LITMUS_BASE_URL", "", "public URL of the main site, for canonical and social links, e.g. https://try.example.com (a page with domains = [...] uses its own)"},
 	{"LITMUS_SIGNUP_LIMIT", "5", "signups per minute from one client address; 0 turns the limit off"},
 	{"LITMUS_SIGNUP_GLOBAL_LIMIT", "600", "signups per minute for the whole server; 0 turns the limit off"},
 	{"LITMUS_TRUST_PROXY", "false", "take the client address from Fly-Client-IP (set on Fly.io only)"},

@@ -223,6 +223,9 @@ type Summary struct {
 	Verdict    stats.VerdictKind `json:"verdict"`
 	Withheld   bool              `json:"withheld"` // the split check failed: Verdict is not a result
 	Phase      int               `json:"phase"`    // the current phase's number
+	URL        string            `json:"url"`      // the page's public address (a path without a base URL)
+	Lang       string            `json:"lang"`     // the page's language (BCP 47)
+	AdminURL   string            `json:"-"`        // the page's results in the admin
 	// Decided is the current phase's recorded first verdict ("validated", "invalidated"),
 	// or "" before it is reached; DecidedAt its time (null before).
 	Decided   stats.VerdictKind `json:"decided"`
@@ -293,7 +296,8 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 	}
 	// A page never served has no phase yet: nothing counted, no verdict.
 	sum := Summary{Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
-		TargetRate: e.Page.PassBar.TargetRate, Verdict: stats.NotEnoughData}
+		TargetRate: e.Page.PassBar.TargetRate, Verdict: stats.NotEnoughData,
+		URL: pages.URLsOf(e.Page, "").Public, Lang: e.Page.Msg().Lang(), AdminURL: pages.AdminURL(e.Page.Slug)}
 	for _, ph := range list {
 		if ph.ID == e.Phase.ID {
 			sum.Phase, sum.Visitors, sum.Signups, sum.Rate = ph.Number, ph.Visitors, ph.Signups, ph.Rate
