@@ -64,7 +64,7 @@ func TestBrowserDemandSignals(t *testing.T) {
 	if n := phone.Count("form.questions input[type=radio]"); n != 4 {
 		t.Fatalf("the thank-you page shows %d choices, want 4", n)
 	}
-	if link := Eval[string](phone, `document.querySelector("#share-url").value`); !strings.HasPrefix(link, s.URL+"/idea?ref=") {
+	if link := Eval[string](phone, `document.querySelector("#share-url").value`); !strings.HasPrefix(link, s.URL+"/?ref=") { // idea is the default page: its address is /
 		t.Errorf("share link %q", link)
 	}
 	phone.CheckAccessibility("the thank-you page with questions, on a phone")

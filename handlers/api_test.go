@@ -198,7 +198,7 @@ func TestAPIExamplesInTheDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.site.Swap(s)
-	if _, err := e.store.SetPhaseNote(context.Background(), "chaser", 1, "paid-on-time won at twice the control's rate; next: test $9 against $19"); err != nil {
+	if _, err := e.store.SetPhaseNote(context.Background(), "chaser", 1, "paid-on-time signed up twice as often, but 480 visitors could not settle it; next: test $9 against $19"); err != nil {
 		t.Fatal(err)
 	}
 	phase2 := s.Lookup("chaser").Phase.StartedAt

@@ -77,7 +77,13 @@ func (a *admin) requireAdmin(c *fiber.Ctx) error {
 	}
 	user, password, sent := basicAuth(c.Get(fiber.HeaderAuthorization))
 	if sent && a.validCredentials(user, password) {
-		if c.Method() == fiber.MethodPost {
+		switch m := c.Method(); {
+		case m == fiber.MethodGet || m == fiber.MethodHead:
+		case isAPI(c):
+			if err := checkAPIWrite(c); err != nil {
+				return err
+			}
+		default:
 			if err := a.checkAdminForm(c, now); err != nil {
 				return err
 			}
@@ -162,6 +168,24 @@ func (a *admin) checkAdminForm(c *fiber.Ctx, now time.Time) error {
 	if (err != nil && !errors.Is(err, formtoken.ErrTooFast)) || tok.Page != adminUser {
 		return fiber.NewError(fiber.StatusForbidden,
 			"This form did not come from the Litmus admin. Open /admin and use the form there.")
+	}
+	return nil
+}
+
+// checkAPIWrite refuses an API write a browser would send on behalf of another site. The
+// API has no form tokens (scripts call it), so it relies on what a forged request cannot
+// do: a cross-site page cannot send PUT or DELETE, nor a POST with a JSON body, without
+// the browser first asking this server (CORS), which never says yes; and a browser marks
+// the request cross-site (Sec-Fetch-Site, Origin), which is refused outright.
+func checkAPIWrite(c *fiber.Ctx) error {
+	if crossSite(c) || c.Get("Sec-Fetch-Site") == "same-site" {
+		return fiber.NewError(fiber.StatusForbidden, "The API does not accept requests sent by another website.")
+	}
+	if c.Method() == fiber.MethodPost {
+		ct, _, _ := strings.Cut(c.Get(fiber.HeaderContentType), ";")
+		if !strings.EqualFold(strings.TrimSpace(ct), fiber.MIMEApplicationJSON) {
+			return fiber.NewError(fiber.StatusUnsupportedMediaType, "Send the body as JSON, with Content-Type: application/json.")
+		}
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 }
 
 // robots keeps crawlers out of what is not a landing page.
-const robots = "User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/thanks\n"
+const robots = "User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/thanks\nDisallow: /thanks\n"
 
 func (s *server) handleRobots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")

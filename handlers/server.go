@@ -6,13 +6,16 @@ package handlers
 import (
 	"log/slog"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/litmuslabs/litmus/internal/formtoken"
 	"github.com/litmuslabs/litmus/internal/linktoken"
 	"github.com/litmuslabs/litmus/internal/metrics"
+	"github.com/litmuslabs/litmus/internal/pagedir"
 	"github.com/litmuslabs/litmus/internal/ratelimit"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
@@ -39,6 +42,8 @@ type Deps struct {
 	Version     string
 	// Reload re-reads the page files and swaps the site; nil when reloading is not possible.
 	Reload func() error
+	// Pages is the page directory the editor and the page API save into; nil turns them off.
+	Pages *pagedir.Dir
 	// Links signs thank-you and confirmation links; nil means one keyed by Store.Secret().
 	Links *linktoken.Signer
 	// BaseURL is the site's public address for share and confirmation links
@@ -68,11 +73,20 @@ type Outbox struct {
 // room for long optional fields and stops anyone making the server read megabytes. The
 // timeouts bound slow and half-open connections (slowloris): a client that does not send
 // its request within ReadTimeout is dropped.
+//
+// The admin and the page API take page files, up to 256 KiB (MaxPageSource). fasthttp reads
+// a body before routing, so each request's limit is chosen from its path alone
+// (bodyLimitFor): AdminBodyLimit for /admin and /api, BodyLimit for every other route. Not
+// from the credentials: a limit that depended on the password would answer a wrong one
+// differently (and sooner) than a right one, a way to guess it that the login lock-out would
+// not see. The editor's forms are multipart, so a page file is not inflated by
+// percent-encoding; the headroom is for the form's other fields.
 const (
-	BodyLimit    = 16 << 10
-	ReadTimeout  = 10 * time.Second
-	WriteTimeout = 10 * time.Second
-	IdleTimeout  = 60 * time.Second
+	BodyLimit      = 16 << 10
+	AdminBodyLimit = MaxPageSource + 32<<10
+	ReadTimeout    = 10 * time.Second
+	WriteTimeout   = 10 * time.Second
+	IdleTimeout    = 60 * time.Second
 	// MaxConnections caps the connections served at once; past it a new connection gets a
 	// 503 and is closed. With ReduceMemoryUsage a held connection costs about 10 KiB (a
 	// goroutine; its read and write buffers go back to a pool while it waits), so the cap
@@ -112,8 +126,33 @@ func New(d Deps) *fiber.App {
 		ErrorHandler:          s.handleError,
 		AppName:               "litmus",
 	})
+	app.Server().HeaderReceived = s.bodyLimitFor
 	s.routes(app)
 	return app
+}
+
+// bodyLimitFor gives each request its body limit before fasthttp reads the body (see the
+// limits above).
+func (s *server) bodyLimitFor(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	limit := BodyLimit
+	if isAdminPath(requestPath(string(h.RequestURI()))) {
+		limit = AdminBodyLimit
+	}
+	return fasthttp.RequestConfig{MaxRequestBodySize: limit}
+}
+
+// requestPath is the path of a request URI as sent: "/admin/x?y" or "http://host/admin/x".
+func requestPath(uri string) string {
+	if i := strings.Index(uri, "://"); i >= 0 {
+		rest := uri[i+3:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "/"
+		}
+		uri = rest[j:]
+	}
+	path, _, _ := strings.Cut(uri, "?")
+	return path
 }
 
 type server struct {

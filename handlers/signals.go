@@ -25,7 +25,7 @@ import (
 // (a repeated email, a trapped bot) gets a token that attaches to nothing, so its page
 // looks the same as a new signup's and reveals nothing about who is on the list.
 func (s *server) thanksPath(e *site.Entry, id int64) string {
-	path := "/" + e.Page.Slug + "/thanks"
+	path := pages.URLsOf(e.Page, "").Thanks
 	if len(e.Page.Questions) == 0 && !e.Page.Referrals {
 		return path
 	}
@@ -33,10 +33,11 @@ func (s *server) thanksPath(e *site.Entry, id int64) string {
 	return path + "?s=" + tok
 }
 
-// handleThanks serves GET /{slug}/thanks: the page prepared at load time, or, with a valid
-// thank-you token, that page with the questions and the visitor's own share link.
+// handleThanks serves GET /{slug}/thanks (GET /thanks on a page's own domain): the page
+// prepared at load time, or, with a valid thank-you token, that page with the questions and
+// the visitor's own share link.
 func (s *server) handleThanks(c *fiber.Ctx) error {
-	e := s.Site.Load().Lookup(c.Params("slug"))
+	e := s.routed(c)
 	if e == nil {
 		return fiber.ErrNotFound
 	}
@@ -60,7 +61,8 @@ func (s *server) handleThanks(c *fiber.Ctx) error {
 	return e.Prepared.RenderThanks(c.Response().BodyWriter(), st)
 }
 
-// shareURL is the personal share link of signup id, "" when the page gives none. For id 0
+// shareURL is the personal share link of signup id, "" when the page gives none: the page's
+// public address (https:// + its first domain for a page with domains) with ?ref=. For id 0
 // (see thanksPath) and for a signup forgotten since, it is a link with a random code that
 // tags nobody: the page looks the same either way.
 func (s *server) shareURL(c *fiber.Ctx, e *site.Entry, id int64) (string, error) {
@@ -80,11 +82,12 @@ func (s *server) shareURL(c *fiber.Ctx, e *site.Entry, id int64) (string, error)
 	if code == "" {
 		code = strings.ToLower(rand.Text()[:16])
 	}
-	return s.origin(c) + "/" + e.Page.Slug + "?ref=" + url.QueryEscape(code), nil
+	return pages.URLsOf(e.Page, s.origin(c)).Public + "?ref=" + url.QueryEscape(code), nil
 }
 
-// origin is the site's public address: LITMUS_BASE_URL, or the address this request came
-// to (the scheme from X-Forwarded-Proto only behind a trusted proxy).
+// origin is the main site's public address: LITMUS_BASE_URL, or the address this request
+// came to (the scheme from X-Forwarded-Proto only behind a trusted proxy). A page with
+// domains has its own (pages.URLsOf).
 func (s *server) origin(c *fiber.Ctx) string {
 	if s.BaseURL != "" {
 		return strings.TrimSuffix(s.BaseURL, "/")
@@ -96,23 +99,23 @@ func (s *server) origin(c *fiber.Ctx) string {
 	return scheme + "://" + clean(string(c.Request().Host()), maxHostLen)
 }
 
-// handleAnswers serves POST /{slug}/answers: the thank-you page's questions. The answers
-// attach to the signup named by the signed token, never to anything in the form. Invalid
-// answers show the page again (422) with the messages and what the visitor typed.
+// handleAnswers serves POST /{slug}/answers (POST /answers on a page's own domain): the
+// thank-you page's questions. The answers attach to the signup named by the signed token,
+// never to anything in the form. Invalid answers show the page again (422) with the
+// messages and what the visitor typed.
 func (s *server) handleAnswers(c *fiber.Ctx) error {
-	e := s.Site.Load().Lookup(c.Params("slug"))
+	e := s.routed(c)
 	if e == nil || len(e.Page.Questions) == 0 {
 		return fiber.ErrNotFound
 	}
-	p := e.Page
+	p, msgs := e.Page, e.Page.Msg()
 	if crossSite(c) {
-		return fiber.NewError(fiber.StatusForbidden, "This form can only be sent from its own page.")
+		return fiber.NewError(fiber.StatusForbidden, msgs.Text("answers.cross_site"))
 	}
 	raw := c.FormValue(pages.AnswersField)
 	tok, err := s.Links.Check(raw, linktoken.Thanks, s.Now(), ThanksLinkAge)
 	if err != nil || tok.Page != p.Slug {
-		return fiber.NewError(fiber.StatusUnprocessableEntity,
-			"Sorry, these answers could not be matched to your signup: the page was open too long. Your signup itself is safely stored.")
+		return fiber.NewError(fiber.StatusUnprocessableEntity, msgs.Text("answers.bad_link"))
 	}
 	answers, values, ferrs := signup.ReadAnswers(p, func(k string) string { return c.FormValue(k) })
 	if ferrs != nil {
@@ -130,13 +133,14 @@ func (s *server) handleAnswers(c *fiber.Ctx) error {
 		defer cancel()
 		if _, err := s.Store.SaveAnswers(ctx, p.Slug, tok.Signup, answers, s.Now()); err != nil {
 			s.Logger.Error("answers not stored", "page", p.Slug, "err", err)
-			return fiber.NewError(fiber.StatusServiceUnavailable, "Sorry, we couldn't save your answer just now. Please go back and try again in a moment.")
+			return fiber.NewError(fiber.StatusServiceUnavailable, msgs.Text("answers.unavailable"))
 		}
 	}
-	return c.Redirect("/"+p.Slug+"/thanks?s="+raw+"&answered=1", fiber.StatusSeeOther)
+	return c.Redirect(pages.URLsOf(p, "").Thanks+"?s="+url.QueryEscape(raw)+"&answered=1", fiber.StatusSeeOther)
 }
 
-// handleConfirmPage serves GET /{slug}/confirm?t=...: a page with the confirm button. It
+// handleConfirmPage serves GET /{slug}/confirm?t=... (GET /confirm?t=... on a page's own
+// domain): a page with the confirm button. It
 // never confirms: mail security gateways open every link in a mail, and must not confirm an
 // address nobody looked at.
 func (s *server) handleConfirmPage(c *fiber.Ctx) error {
@@ -150,13 +154,13 @@ func (s *server) handleConfirmPage(c *fiber.Ctx) error {
 	return s.writeConfirm(c, e, st)
 }
 
-// handleConfirm serves POST /{slug}/confirm: the button. Confirming twice is harmless: the
-// second time shows the same confirmed page.
+// handleConfirm serves POST /{slug}/confirm (POST /confirm on a page's own domain): the
+// button. Confirming twice is harmless: the second time shows the same confirmed page.
 func (s *server) handleConfirm(c *fiber.Ctx) error {
-	if crossSite(c) {
-		return fiber.NewError(fiber.StatusForbidden, "This button only works on its own page. Please open the link from your email again.")
-	}
 	e, _, st, err := s.confirmLink(c, c.FormValue(pages.ConfirmTokenField))
+	if err == nil && crossSite(c) {
+		return fiber.NewError(fiber.StatusForbidden, e.Page.Msg().Text("confirm.cross_site"))
+	}
 	if err != nil || st.Problem != "" {
 		if err != nil {
 			return err
@@ -169,11 +173,11 @@ func (s *server) handleConfirm(c *fiber.Ctx) error {
 	res, err := s.Store.ConfirmSignup(ctx, e.Page.Slug, tok.Signup, s.Now())
 	if err != nil {
 		s.Logger.Error("confirmation not stored", "page", e.Page.Slug, "err", err)
-		return fiber.NewError(fiber.StatusServiceUnavailable, "Sorry, we couldn't confirm your email just now. Please press the button again in a moment.")
+		return fiber.NewError(fiber.StatusServiceUnavailable, e.Page.Msg().Text("confirm.unavailable"))
 	}
 	if !res.Found {
-		return s.writeConfirm(c, e, pages.ConfirmState{Title: "This signup no longer exists",
-			Problem: "The signup this link belonged to has been removed, so there is nothing to confirm. You can sign up again on the page."})
+		msgs := e.Page.Msg()
+		return s.writeConfirm(c, e, pages.ConfirmState{Title: msgs.Text("confirm.gone_title"), Problem: msgs.Text("confirm.gone")})
 	}
 	if !res.Already {
 		s.Metrics.SignupsConfirmed.WithLabelValues(e.Page.Slug).Inc()
@@ -186,20 +190,20 @@ func (s *server) handleConfirm(c *fiber.Ctx) error {
 // confirmLink checks a confirmation token. A problem the person should read (expired,
 // damaged) comes back as a ConfirmState with a Problem, shown with status 410 or 400.
 func (s *server) confirmLink(c *fiber.Ctx, raw string) (*site.Entry, string, pages.ConfirmState, error) {
-	e := s.Site.Load().Lookup(c.Params("slug"))
+	e := s.routed(c)
 	if e == nil || !e.Page.DoubleOptIn {
 		return nil, "", pages.ConfirmState{}, fiber.ErrNotFound
 	}
+	msgs := e.Page.Msg()
 	tok, err := s.Links.Check(raw, linktoken.Confirm, s.Now(), ConfirmLinkAge)
 	switch {
 	case errors.Is(err, linktoken.ErrExpired) && tok.Page == e.Page.Slug:
 		c.Status(fiber.StatusGone)
-		return e, raw, pages.ConfirmState{Title: "This confirmation link has expired",
-			Problem: "Confirmation links work for " + confirmAgeText + ". Your signup is still on the list; to confirm it, sign up again on the page and use the link in the new email."}, nil
+		return e, raw, pages.ConfirmState{Title: msgs.Text("confirm.expired_title"),
+			Problem: msgs.Text("confirm.expired", "n", confirmLinkDays)}, nil
 	case err != nil || tok.Page != e.Page.Slug:
 		c.Status(fiber.StatusBadRequest)
-		return e, raw, pages.ConfirmState{Title: "This confirmation link doesn't work",
-			Problem: "The link is incomplete or was changed. Please open it straight from the email, or copy the whole link into the address bar."}, nil
+		return e, raw, pages.ConfirmState{Title: msgs.Text("confirm.broken_title"), Problem: msgs.Text("confirm.broken")}, nil
 	}
 	return e, raw, pages.ConfirmState{}, nil
 }
@@ -235,7 +239,7 @@ func refCode(c *fiber.Ctx, p *pages.Page) string {
 // history to copy the share link again; a confirmation link waits in an inbox over a
 // weekend or a holiday, and a stale address is a weaker signal than a prompt one anyway.
 const (
-	ThanksLinkAge  = 30 * 24 * time.Hour
-	ConfirmLinkAge = 7 * 24 * time.Hour
-	confirmAgeText = "7 days"
+	ThanksLinkAge   = 30 * 24 * time.Hour
+	confirmLinkDays = 7 // as the expired link's page says it
+	ConfirmLinkAge  = confirmLinkDays * 24 * time.Hour
 )

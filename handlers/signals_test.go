@@ -67,7 +67,9 @@ func (e *env) withPage(src string) *site.Entry {
 
 var (
 	thanksLinkRE = regexp.MustCompile(`^/idea/thanks\?s=([A-Za-z0-9_.-]+)$`)
-	refRE        = regexp.MustCompile(`/idea\?ref=([a-z2-7]{16})`)
+	// The share link is the page's public address (pages.URLsOf) with ?ref=: "idea" is the
+	// only page, so the default one, at "/" (it answers at /idea too).
+	refRE = regexp.MustCompile(`"https?://[^/"]+/\?ref=([a-z2-7]{16})"`)
 )
 
 // signUp is a person opening path, waiting, and signing up; it returns the thank-you link.
@@ -169,7 +171,7 @@ func TestDemandSignalsEndToEndInProcess(t *testing.T) {
 	tok := strings.TrimPrefix(adaLink, "/idea/confirm?t=")
 	for range 2 {
 		resp, body = e.post("/idea/confirm", "", url.Values{"t": {tok}})
-		if resp.StatusCode != 200 || !strings.Contains(body, pages.DefaultConfirmHeadline) {
+		if resp.StatusCode != 200 || !strings.Contains(body, "Thanks, your email is confirmed") {
 			t.Fatalf("confirm: %d\n%s", resp.StatusCode, clipBody(body))
 		}
 	}
@@ -282,5 +284,75 @@ func TestARepeatSignerInALaterPhaseGetsNoOnesLinks(t *testing.T) {
 	rows := e.signups("idea")
 	if len(rows) != 1 || rows[0].Answers["pay"] != "$5" || len(rows[0].Repeats) != 1 {
 		t.Errorf("Ada stored as %+v; want one row, her phase-1 answer kept, one repeat", rows)
+	}
+}
+
+// TestDemandSignalsOnAPagesOwnDomain: on a page with domains, the thank-you page, its
+// answers and the confirmation link live on the page's own host (/thanks, /answers,
+// /confirm), the share link and the confirmation mail's link are https:// + its first
+// domain, a ?ref= visit there is counted, and an old main-site link keeps its ?ref=.
+func TestDemandSignalsOnAPagesOwnDomain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withPageFiles(t, "https://try.example.com", map[string]string{
+		"idea.toml": "domains = [\"idea.test\", \"www.idea.test\"]\n" + signalsPage,
+	}))
+	e.startPhase("idea")
+	const host = "www.idea.test"
+	same := []string{"Sec-Fetch-Site", "same-origin"}
+
+	cookie, token := e.visitOn(host)
+	e.advance(5 * time.Second)
+	resp, _ := e.onHost("POST", host, "/signup", cookie, url.Values{"_token": {token}, "email": {"ada@example.com"}}, same...)
+	thanks := resp.Header.Get("Location")
+	m := regexp.MustCompile(`^/thanks\?s=([A-Za-z0-9_.-]+)$`).FindStringSubmatch(thanks)
+	if resp.StatusCode != 303 || m == nil {
+		t.Fatalf("signup on the domain: %d Location %q", resp.StatusCode, thanks)
+	}
+	sig := m[1]
+	resp, body := e.onHost("GET", host, thanks, "", nil)
+	share := regexp.MustCompile(`"(https://idea\.test/\?ref=([a-z2-7]{16}))"`).FindStringSubmatch(body)
+	if resp.StatusCode != 200 || !strings.Contains(body, `action="/answers"`) || share == nil {
+		t.Fatalf("thank-you page on the domain: %d, want the questions posting to /answers and a share link on https://idea.test/\n%s", resp.StatusCode, clipBody(body))
+	}
+	resp, _ = e.onHost("POST", host, "/answers", "", url.Values{"_signup": {sig}, "pay": {"$5"}}, same...)
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || !strings.HasPrefix(loc, "/thanks?s=") || !strings.HasSuffix(loc, "&answered=1") {
+		t.Fatalf("answers on the domain: %d %q", resp.StatusCode, loc)
+	}
+	// The main site has none of the page's routes: the page lives on its domain.
+	for _, path := range []string{"/idea/answers", "/answers", "/idea/confirm"} {
+		if resp, _ := e.onHost("POST", "try.example.com", path, "", url.Values{"_signup": {sig}, "t": {"x"}}, same...); resp.StatusCode != 404 {
+			t.Errorf("POST try.example.com%s = %d, want 404", path, resp.StatusCode)
+		}
+	}
+
+	// The confirmation mail's link base is the page's own origin; the link opens /confirm there.
+	due, err := e.store.DueConfirmationMails(context.Background(), e.clock().Add(time.Hour), 10)
+	if err != nil || len(due) != 1 || due[0].LinkBase != "https://idea.test" {
+		t.Fatalf("outbox %+v, %v; want one mail with link base https://idea.test", due, err)
+	}
+	links := linktoken.NewSigner(e.store.Secret())
+	tok := links.Sign(linktoken.Token{Purpose: linktoken.Confirm, Page: "idea", Signup: due[0].SignupID, Issued: e.clock()})
+	resp, body = e.onHost("GET", "idea.test", "/confirm?t="+tok, "", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, `action="/confirm"`) {
+		t.Fatalf("confirm page on the domain: %d\n%s", resp.StatusCode, clipBody(body))
+	}
+	resp, body = e.onHost("POST", "idea.test", "/confirm", "", url.Values{"t": {tok}}, same...)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Thanks, your email is confirmed") {
+		t.Fatalf("confirm on the domain: %d\n%s", resp.StatusCode, clipBody(body))
+	}
+
+	// Bo follows the share link; Cy an old main-site link with the code, which redirects
+	// to the domain with the code kept.
+	resp, _ = e.onHost("GET", "try.example.com", "/idea?ref="+share[2], "", nil)
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 302 || loc != share[1] {
+		t.Errorf("old link with ?ref= = %d Location %q, want 302 to %s", resp.StatusCode, loc, share[1])
+	}
+	for range 2 {
+		e.onHost("GET", "idea.test", "/?ref="+share[2], "", nil)
+	}
+	e.flush()
+	r := e.apiResults("idea")
+	if r.Confirmation == nil || r.Confirmation.Confirmed != 1 || r.Referrals == nil || r.Referrals.ReferredVisitors != 2 {
+		t.Errorf("confirmation %+v, referrals %+v; want 1 confirmed and 2 referred visitors", r.Confirmation, r.Referrals)
 	}
 }

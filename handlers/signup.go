@@ -22,22 +22,22 @@ import (
 // to try again, with their input kept.
 const signupTimeout = 5 * time.Second
 
-// handleSignup serves POST /{slug}/signup. On success it answers 303 to the thanks page
+// handleSignup serves POST /{slug}/signup (POST /signup on a page's own domain). On success it answers 303 to the thanks page
 // (201 JSON for clients that ask for JSON) only after the signup's transaction committed.
 // On invalid input it shows the form again (422) with each message next to its field and
 // everything the visitor typed kept. Traps for bots answer like a success and store nothing.
 func (s *server) handleSignup(c *fiber.Ctx) error {
-	st := s.Site.Load()
-	e := st.Lookup(c.Params("slug"))
+	e := s.routed(c)
 	if e == nil {
 		return fiber.ErrNotFound
 	}
 	page := e.Page.Slug
+	msgs := e.Page.Msg()
 	reject := func(reason string) { s.Metrics.SignupsRejected.WithLabelValues(page, reason).Inc() }
 
 	if crossSite(c) {
 		reject("cross_site")
-		return fiber.NewError(fiber.StatusForbidden, "This form can only be sent from its own page. Please open the page and sign up there.")
+		return fiber.NewError(fiber.StatusForbidden, msgs.Text("form.cross_site"))
 	}
 
 	now := s.Now()
@@ -52,10 +52,10 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		// A stale page from before a restart with a new secret, or a forged post: show the
 		// form again with a fresh token and the input kept; a person just sends it again.
 		reject("bad_token")
-		return again(fiber.StatusUnprocessableEntity, ferrs, "Sorry, this form had expired. Please check your details and send it again.")
+		return again(fiber.StatusUnprocessableEntity, ferrs, msgs.Text("form.bad_token"))
 	case errors.Is(terr, formtoken.ErrExpired):
 		reject("expired")
-		return again(fiber.StatusUnprocessableEntity, ferrs, "This page was open for a long time, so the form expired. Please send it again.")
+		return again(fiber.StatusUnprocessableEntity, ferrs, msgs.Text("form.expired"))
 	}
 	// The honeypot: a field hidden from people by CSS (not type=hidden) that naive bots fill.
 	if strings.TrimSpace(c.FormValue(pages.HoneypotField)) != "" {
@@ -69,10 +69,10 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 	if client := s.clientIP(c); !s.limits.Allow(client, now) {
 		reject("rate_limited")
 		c.Set(fiber.HeaderRetryAfter, "60")
-		msg := "Too many signups from your network in the last minute. Please wait a minute and try again."
+		msg := msgs.Text("form.too_many")
 		if ip := net.ParseIP(client); ip != nil && ip.IsLoopback() {
 			// Only the founder trying Litmus on their own machine signs up from loopback.
-			msg += " Trying Litmus on your own machine? Start it with LITMUS_SIGNUP_LIMIT=0 to sign up as many test visitors as you like."
+			msg += " " + msgs.Text("form.too_many_local")
 		}
 		return fiber.NewError(fiber.StatusTooManyRequests, msg)
 	}
@@ -88,13 +88,15 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		Variant: tok.Variant, Fields: form.Fields, At: now,
 	}
 	if e.Page.DoubleOptIn {
-		su.ConfirmLinkBase = s.origin(c) // the confirmation mail is queued in the same transaction
+		// The confirmation mail is queued in the same transaction; its link goes to the
+		// page's own domain when it has one.
+		su.ConfirmLinkBase = pages.URLsOf(e.Page, s.origin(c)).Origin
 	}
 	res, err := s.Store.InsertSignup(ctx, su)
 	if err != nil {
 		reject("unavailable")
 		s.Logger.Error("signup not stored", "page", page, "err", err)
-		return again(fiber.StatusServiceUnavailable, nil, "Sorry, we couldn't save your signup just now. Please try again in a moment.")
+		return again(fiber.StatusServiceUnavailable, nil, msgs.Text("form.unavailable"))
 	}
 	if res.Duplicate {
 		// The same answer as a first signup: saying "already signed up" would let anyone
@@ -164,16 +166,20 @@ func viewer(c *fiber.Ctx, e *site.Entry, tok formtoken.Token, terr error) formto
 	return formtoken.Token{Visitor: "unknown", Variant: e.Page.Control().ID}
 }
 
-// crossSite reports a POST that a browser says came from another site. Sec-Fetch-Site is
-// sent by every current browser; Origin is the fallback. A request with neither (an old
+// crossSite reports a POST that a browser says came from another site, or from another host
+// than the one it is sent to. Sec-Fetch-Site is sent by every current browser; Origin is the
+// fallback. A request with neither (an old
 // browser, curl) is let through: the token and the limits still apply.
 func crossSite(c *fiber.Ctx) bool {
 	switch c.Get("Sec-Fetch-Site") {
 	case "cross-site":
 		return true
-	case "same-origin", "same-site", "none":
+	case "same-origin", "none":
 		return false
 	}
+	// "same-site" is another host under the same registrable domain, which may be another
+	// page's own domain (a.example.com next to b.example.com): like a browser without
+	// Sec-Fetch-Site, it must show an Origin that is this request's own host.
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" {
 		return false

@@ -36,6 +36,12 @@ type signalsView struct {
 	ShareURL     string // personal share link, when the page asks for referrals
 	ShareText    string
 	FirstErrorID string
+	Text         signalsText // Litmus's own words, in the page's language
+}
+
+// signalsText are the words Litmus writes on the thank-you page's questions and share link.
+type signalsText struct {
+	Answered, CheckAnswer, Optional, Send, ShareLabel, Copied string
 }
 
 type questionView struct {
@@ -55,17 +61,22 @@ type choiceView struct {
 // questions (a plain form that works without JavaScript) and, with referrals, the signup's
 // own share link. Everything a visitor typed is escaped by html/template.
 func (pp *Prepared) RenderThanks(w io.Writer, st ThanksState) error {
-	p := pp.page
+	p, msgs := pp.page, pp.page.Msg()
 	view := pp.thanks
 	sv := &signalsView{
-		Action: "/" + p.Slug + "/answers", Token: st.Token, TokenField: AnswersField,
+		Action: URLsOf(p, "").Answers, Token: st.Token, TokenField: AnswersField,
 		HasErrors: len(st.Errors) > 0, Answered: st.Answered,
+		Text: signalsText{
+			Answered: msgs.Text("questions.answered"), CheckAnswer: msgs.Text("questions.check"),
+			Optional: msgs.Text("form.optional"), Send: msgs.Text("questions.send"),
+			ShareLabel: msgs.Text("thanks.share_label"), Copied: view.Copied,
+		},
 	}
 	if p.Referrals && st.ShareURL != "" {
 		sv.ShareURL = st.ShareURL
 		sv.ShareText = p.Thanks.ShareText
 		if sv.ShareText == "" {
-			sv.ShareText = "Copy your share link"
+			sv.ShareText = msgs.Text("thanks.share_own")
 		}
 		view.ShareText = "" // the personal link replaces the page's own
 	}
@@ -112,6 +123,8 @@ type confirmView struct {
 	Body       template.HTML
 	Title      string
 	Problem    string
+	StepTitle  string // "One more step", in the page's language
+	StepLede   string
 }
 
 // ConfirmTokenField names the hidden input of the confirm button's form.
@@ -121,27 +134,23 @@ const ConfirmTokenField = "t"
 // never confirms, so mail scanners that open every link cannot), the confirmed page, or a
 // clear page saying why the link cannot be used.
 func (pp *Prepared) RenderConfirm(w io.Writer, st ConfirmState) error {
-	p := pp.page
+	p, msgs := pp.page, pp.page.Msg()
 	head := pp.head
 	head.NoIndex = true
 	head.Canonical = ""
+	def := defaultConfirmation(p)
 	v := confirmView{
-		Head: head, Page: p, Action: "/" + p.Slug + "/confirm", Token: st.Token, TokenField: ConfirmTokenField,
-		Button: p.Confirmation.Button, Done: st.Done, Title: st.Title, Problem: st.Problem,
-		Headline: p.Confirmation.Headline,
+		Head: head, Page: p, Action: URLsOf(p, "").Confirm, Token: st.Token, TokenField: ConfirmTokenField,
+		Button: orDefault(p.Confirmation.Button, def.Button), Done: st.Done, Title: st.Title, Problem: st.Problem,
+		Headline:  orDefault(p.Confirmation.Headline, def.Headline),
+		StepTitle: msgs.Text("confirm.step_title"), StepLede: msgs.Text("confirm.step_lede"),
 	}
 	if st.Done {
-		body, err := renderMarkdown(orDefault(p.Confirmation.Confirmed, DefaultConfirmConfirmed))
+		body, err := renderMarkdown(orDefault(p.Confirmation.Confirmed, def.Confirmed))
 		if err != nil {
 			return fmt.Errorf("pages: %s: confirmed page: %w", p.File, err)
 		}
 		v.Body = body
-	}
-	if v.Button == "" {
-		v.Button = DefaultConfirmButton
-	}
-	if v.Headline == "" {
-		v.Headline = DefaultConfirmHeadline
 	}
 	b, err := pp.theme.execute("confirm.html", v)
 	if err != nil {
@@ -153,12 +162,9 @@ func (pp *Prepared) RenderConfirm(w io.Writer, st ConfirmState) error {
 
 // ConfirmMail is the text of one confirmation mail: the page's copy with the link after it.
 func ConfirmMail(p *Page, link string) (subject, text string) {
-	c := p.Confirmation
-	subject = orDefault(c.Subject, DefaultConfirmSubject)
-	body := c.Body
-	if body == "" {
-		body = fmt.Sprintf(DefaultConfirmBody, p.Title)
-	}
+	c, def := p.Confirmation, defaultConfirmation(p)
+	subject = orDefault(c.Subject, def.Subject)
+	body := orDefault(c.Body, def.Body)
 	return subject, strings.TrimSpace(body) + "\n\n" + link + "\n"
 }
 

@@ -1,9 +1,6 @@
 package pages
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // The page-file keys of the deeper demand signals (issue 17): a confirmation mail before a
 // signup counts as confirmed, questions on the thank-you page, and share links.
@@ -35,15 +32,6 @@ type Confirmation struct {
 	Headline  string // the page after confirming
 	Confirmed string // its text (Markdown)
 }
-
-// The defaults of [confirmation]: plain, and honest that nothing is for sale yet.
-const (
-	DefaultConfirmSubject   = "Please confirm your email"
-	DefaultConfirmBody      = "You signed up to hear about %s. Please confirm that this is your address by opening the link below and pressing the button.\n\nIf you did not sign up, ignore this mail and nothing more will be sent."
-	DefaultConfirmButton    = "Confirm my email"
-	DefaultConfirmHeadline  = "Thanks, your email is confirmed"
-	DefaultConfirmConfirmed = "You're on the list, and we'll write when there is something to see."
-)
 
 // Bounds of the keys above.
 const (
@@ -126,10 +114,7 @@ func (d *fileDecoder) questions(root fileSection) []Question {
 
 // confirmation reads [confirmation]: the copy of the mail and pages of double opt-in.
 func (d *fileDecoder) confirmation(root fileSection, p *Page) Confirmation {
-	c := Confirmation{
-		Subject: DefaultConfirmSubject, Body: fmt.Sprintf(DefaultConfirmBody, p.Title),
-		Button: DefaultConfirmButton, Headline: DefaultConfirmHeadline, Confirmed: DefaultConfirmConfirmed,
-	}
+	c := defaultConfirmation(p) // plain, honest that nothing is for sale yet, in the page's language
 	if p.PassBar.Counts == CountsConfirmed && !p.DoubleOptIn {
 		d.errorf("pass_bar.counts", "counts = \"confirmed\" needs double_opt_in = true at the top of the file: without a confirmation mail no signup is ever confirmed")
 	}
@@ -146,12 +131,27 @@ func (d *fileDecoder) confirmation(root fileSection, p *Page) Confirmation {
 			*dst = v
 		}
 	}
-	set(&c.Subject, "subject", textRule{max: maxConfirmSubject, example: DefaultConfirmSubject})
+	en := defaultConfirmation(&Page{Title: p.Title}) // the examples in mistakes stay English, like the keys
+	set(&c.Subject, "subject", textRule{max: maxConfirmSubject, example: en.Subject})
 	set(&c.Body, "body", textRule{multiline: true, max: maxConfirmBody, example: "Please confirm your address."})
-	set(&c.Button, "button", textRule{max: maxConfirmButton, example: DefaultConfirmButton})
-	set(&c.Headline, "headline", textRule{max: maxConfirmHeadline, example: DefaultConfirmHeadline})
-	set(&c.Confirmed, "confirmed", textRule{multiline: true, max: maxConfirmText, example: DefaultConfirmConfirmed})
+	set(&c.Button, "button", textRule{max: maxConfirmButton, example: en.Button})
+	set(&c.Headline, "headline", textRule{max: maxConfirmHeadline, example: en.Headline})
+	set(&c.Confirmed, "confirmed", textRule{multiline: true, max: maxConfirmText, example: en.Confirmed})
 	return c
+}
+
+// defaultConfirmation is the copy of [confirmation] a page gets for the keys it does not
+// write: the messages confirm.* of its language (internal/i18n), which a page may also
+// override in [messages].
+func defaultConfirmation(p *Page) Confirmation {
+	m := p.Msg()
+	return Confirmation{
+		Subject:   m.Text("confirm.mail_subject"),
+		Body:      m.Text("confirm.mail_body", "title", p.Title),
+		Button:    m.Text("confirm.button"),
+		Headline:  m.Text("confirm.headline"),
+		Confirmed: m.Text("confirm.confirmed"),
+	}
 }
 
 // counts reads what the pass bar judges: "" for signups (the default, also when written

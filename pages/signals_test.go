@@ -2,6 +2,7 @@ package pages_test
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -16,10 +17,14 @@ func TestSignalsExampleLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := ps[0]
+	i := slices.IndexFunc(ps, func(p *pages.Page) bool { return p.Slug == "chaser-signals" })
+	if i < 0 {
+		t.Fatalf("docs/examples has no page chaser-signals")
+	}
+	p := ps[i]
 	if !p.DoubleOptIn || !p.Referrals || p.PassBar.Counts != pages.CountsConfirmed || len(p.Questions) != 2 ||
 		p.Questions[0].Kind != pages.QuestionChoice || p.Questions[1].MaxLength != 120 ||
-		p.Confirmation.Subject != "Confirm your place on the Chaser waitlist" || p.Confirmation.Button != pages.DefaultConfirmButton {
+		p.Confirmation.Subject != "Confirm your place on the Chaser waitlist" || p.Confirmation.Button != "Confirm my email" {
 		t.Errorf("loaded %+v", p)
 	}
 }

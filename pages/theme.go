@@ -11,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/litmuslabs/litmus/internal/email"
+	"github.com/litmuslabs/litmus/internal/i18n"
 	"github.com/litmuslabs/litmus/static"
 )
 
@@ -192,11 +194,22 @@ func (t *Theme) execute(name string, data any) ([]byte, error) {
 // (404, 413, 429, 500, ...). title and message are plain text, shown escaped; the handler sets
 // the status code and the Content-Security-Policy from ErrorCSP.
 func (t *Theme) RenderError(w io.Writer, status int, title, message string) error {
+	return t.RenderErrorIn(w, nil, status, title, message)
+}
+
+// RenderErrorIn is RenderError in the language of m (a page's messages; nil for English):
+// <html lang> and dir, the "Error 404" line and the link home.
+func (t *Theme) RenderErrorIn(w io.Writer, m *i18n.Messages, status int, title, message string) error {
+	if m == nil {
+		m = english()
+	}
 	b, err := t.execute("error.html", errorView{
-		Head:    headView{Title: title, Description: message, ThemeColor: defaultBrandColor, NoIndex: true},
-		Status:  status,
-		Title:   title,
-		Message: message,
+		Head:       headView{Lang: m.Lang(), Dir: m.Dir(), Title: title, Description: message, ThemeColor: defaultBrandColor, NoIndex: true},
+		Status:     status,
+		Title:      title,
+		Message:    message,
+		StatusText: m.Text("error.status", "status", strconv.Itoa(status)),
+		Home:       m.Text("error.home"),
 	})
 	if err != nil {
 		return fmt.Errorf("render error page: %w", err)

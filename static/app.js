@@ -116,7 +116,9 @@
       } else if (navigator.clipboard && navigator.clipboard.writeText) {
         event.preventDefault();
         navigator.clipboard.writeText(url).then(function () {
-          if (status) { status.textContent = 'Link copied: ' + url; }
+          if (status) {
+            status.textContent = (link.getAttribute('data-copied') || 'Link copied: {url}').replace('{url}', url);
+          }
         }, function () { window.location.assign(url); });
       }
     });

@@ -116,7 +116,8 @@ Commands:
 	fmt.Fprint(w, `
 Run "litmus COMMAND -h" for a command's flags and environment variables,
 "litmus --version" for the version.
-Quick start: "litmus" serves the built-in example pages on http://localhost:8080.
+Quick start: "litmus" copies the example pages into data/pages (beside the database) and
+serves them on http://localhost:8080; edit them in the browser at /admin.
 `)
 }
 

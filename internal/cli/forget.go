@@ -36,7 +36,7 @@ func runForget(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	// The erasure reaches the tools the signups were sent to: signup.erased goes in the
 	// outbox for the same receivers `litmus serve` uses, and the server delivers it.
-	st, err := openExistingDBWith(cfg.DB, store.Options{Route: erasureRoute(getenv, stderr)})
+	st, err := openExistingDBWith(cfg.DB, store.Options{Route: erasureRoute(cfg.DB, getenv, stderr)})
 	if err != nil {
 		return err
 	}
@@ -58,16 +58,16 @@ func runForget(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // erasureRoute routes signup.erased as `litmus serve` would: LITMUS_WEBHOOK_URL and the
-// [[webhooks]] of the page files in LITMUS_PAGES. Page files that do not load leave only the
-// global receiver, with a warning.
-func erasureRoute(getenv func(string) string, stderr io.Writer) store.Route {
+// [[webhooks]] of the page files serve uses (LITMUS_PAGES, else the pages folder beside the
+// database db). Page files that do not load leave only the global receiver, with a warning.
+func erasureRoute(db string, getenv func(string) string, stderr io.Writer) store.Route {
 	global := strings.TrimSpace(getenv("LITMUS_WEBHOOK_URL"))
 	if global != "" && webhook.CheckURL(global) != "" {
 		fmt.Fprintf(stderr, "litmus forget: LITMUS_WEBHOOK_URL %s; no erasure webhook is sent there\n", webhook.CheckURL(global))
 		global = ""
 	}
 	hooks := map[string][]pages.Webhook{}
-	ps, err := loadPages(strings.TrimSpace(getenv("LITMUS_PAGES")))
+	ps, err := loadPages(pagesFor(strings.TrimSpace(getenv("LITMUS_PAGES")), db), strings.TrimSpace(getenv("LITMUS_BASE_URL")))
 	if err != nil {
 		fmt.Fprintf(stderr, "litmus forget: the page files did not load, so only LITMUS_WEBHOOK_URL hears of the erasure: %v\n", err)
 	}

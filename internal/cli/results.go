@@ -27,7 +27,7 @@ import (
 func runResults(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("results", "", "Print each page's visitors, signups and rates per variant, the comparison with the control,\n"+
 		"the split check and the verdict against the pass bar: the numbers of /admin, without the server.\n"+
-		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has;\n"+
+		"The page files (LITMUS_PAGES, else the pages folder beside the database, else the built-in examples) say which variants and bar each page has;\n"+
 		"a page the files lack is read from its latest test in the database (--page SLUG).\n"+
 		"--phase N prints an earlier test phase of the page as it ended, with the words its visitors read;\n"+
 		"--all-phases lists every phase: dates, numbers, verdict, what changed and your note.\n"+
@@ -55,7 +55,8 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
-	ps, err := loadPages(cfg.Pages)
+	cfg.Pages = pagesFor(cfg.Pages, cfg.DB)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}
@@ -244,6 +245,9 @@ func printPhaseLine(w io.Writer, ph results.PhaseSummary) {
 	}
 	fmt.Fprintf(w, "Phase %d, %s: %s visitors, %s signups, %s. %s\n", ph.Number, when,
 		results.Count(ph.Visitors), results.Count(ph.Signups), rate, results.VerdictLabel(ph.Verdict, ph.Withheld))
+	if ph.Decision != nil {
+		fmt.Fprintf(w, "  Decision: %s\n", ph.Decision.Sentence)
+	}
 	if ph.Promise != "" {
 		fmt.Fprintf(w, "  You promised: %s\n", ph.Promise)
 	}
@@ -314,12 +318,25 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 	writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true, 5: true, 7: true, 8: true})
 	fmt.Fprintln(w)
 
+	if r.SRMAlarm != nil {
+		fmt.Fprintf(w, "Split check: %s\n", r.SRMAlarm.Sentence)
+	}
 	if !r.Trustworthy {
 		fmt.Fprintf(w, "NO VERDICT — the numbers can't be trusted yet. %s\n", r.SRM.Message)
 		printSignals(w, r)
 		return
 	}
-	fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	if r.Decision != nil { // the recorded first verdict stands
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(stats.VerdictKind(r.Decision.Kind), false)), r.Decision.Sentence)
+		numbers := "Today's numbers"
+		if !r.Phase.Current {
+			numbers = "Its final numbers"
+		}
+		fmt.Fprintf(w, "%s: %s\n", numbers, r.Verdict.Sentence)
+	} else {
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	}
+	fmt.Fprintf(w, "Plan: %s\n", r.Plan.Sentence)
 	if r.Promise != "" {
 		fmt.Fprintf(w, "You promised to: %s\n", r.Promise)
 	}

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -24,6 +25,8 @@ import (
 	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/metrics"
 	"github.com/litmuslabs/litmus/internal/notify"
+	"github.com/litmuslabs/litmus/internal/pagedir"
+	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -75,7 +78,7 @@ func runServe(ctx context.Context, b Build, args []string, getenv func(string) s
 // stop accepting, finish requests in flight, flush the writer, close the database. It is
 // the three steps below: build, run, shut down.
 func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
-	srv, err := buildServer(ctx, b, cfg, logger)
+	srv, err := buildServer(ctx, b, cfg, logger, stdout)
 	if err != nil {
 		return err
 	}
@@ -109,26 +112,36 @@ type server struct {
 	mailer    *confirmmail.Worker // sends the confirmation mails; nil without a mail server
 	outbox    outbox              // webhooks and founder notifications (outbox.go)
 
-	reloadMu sync.Mutex // one reload at a time (SIGHUP, --watch, the admin's button)
+	// pages is the page directory: it does every load and reload (start, SIGHUP, --watch,
+	// the admin's button, every save in the editor or the page API), one at a time.
+	pages        *pagedir.Dir
+	pagesDir     string          // its folder; "" for the built-in examples
+	started      atomic.Bool     // the first load is done: later loads count as reloads
+	pagesChanged <-chan struct{} // --watch: the page files changed (nil without --watch)
 
 	// Set by listen.
 	pub, met    net.Listener
 	metricsSrv  *http.Server
 	errc        chan error // a listener that stopped serving
 	stopWorkers context.CancelFunc
-	workers     sync.WaitGroup // the mail worker and the outbox's goroutines
+	workers     sync.WaitGroup // the mail worker, the decision watcher and the outbox's goroutines
 }
 
 // buildServer loads the theme and page files, opens the database, builds the site, the
 // metrics, the workers (started by listen) and the HTTP app. Nothing listens yet.
-func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger) (*server, error) {
+func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) (*server, error) {
 	theme, err := loadTheme(cfg.Templates)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := loadPages(cfg.Pages)
+	pagesDir, err := servePagesDir(cfg, logger, stdout)
 	if err != nil {
-		return nil, pageError(err, cfg.Pages)
+		return nil, err
+	}
+	// Checked before the database is opened, so a broken page folder fails fast and says why.
+	ps, err := loadPages(pagesDir, cfg.BaseURL)
+	if err != nil {
+		return nil, pageError(err, pagesDir)
 	}
 
 	// Mail is needed by pages with double_opt_in; without it they would queue confirmation
@@ -142,12 +155,12 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 	if err := checkMail(ps, sender != nil); err != nil {
 		return nil, err
 	}
-	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn }) {
+	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn && len(p.Domains) == 0 }) {
 		logger.Warn("LITMUS_BASE_URL is not set: confirmation links will point at the host name each signup was sent to, " +
 			"which a client can choose; set LITMUS_BASE_URL to your site's address in production")
 	}
 
-	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision), haveMail: sender != nil}
+	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision), haveMail: sender != nil, pagesDir: pagesDir}
 	// The outbox's hooks: a stored signup makes delivery yield, a written message wakes it.
 	hooks := srv.m.StoreHooks()
 	countSignup := hooks.SignupStored
@@ -175,12 +188,22 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		defer cancel()
 		return srv.st.OutboxState(ctx)
 	})
-	s, err := site.Build(ctx, ps, theme, srv.pageOptions(), srv.st)
-	if err != nil {
-		return fail(err)
+	srv.pages = pagedir.Open(pagesDir, pagedir.Options{
+		Apply: srv.apply, Check: srv.checkPages, Versions: srv.st, Logger: logger,
+	})
+	if srv.pages.ReadOnly != "" {
+		logger.Info("pages can't be edited in the admin", "why", srv.pages.ReadOnly)
 	}
-	logReports(logger, srv.holder.Swap(s))
-	srv.m.InitPages(s.VariantIDs())
+	// The first load through the page directory records each file's text as its first version.
+	if err := srv.pages.Reload(ctx); err != nil {
+		return fail(pageError(err, pagesDir))
+	}
+	srv.started.Store(true)
+	// --watch takes its first look at the page files now, before the server says it is
+	// serving: an edit saved right after that line is then a change, not the starting point.
+	if cfg.Watch {
+		srv.pagesChanged = watchPages(ctx, srv.pagesDir, cfg.Templates, logger)
+	}
 
 	srv.password = cfg.AdminPassword
 	if srv.password == "" {
@@ -214,8 +237,8 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: srv.reload,
-		LoadPages: func() ([]*pages.Page, error) { return loadPages(cfg.Pages) },
-		Links:     links, BaseURL: cfg.BaseURL,
+		LoadPages: func() ([]*pages.Page, error) { return loadPages(pagesDir, cfg.BaseURL) },
+		Links:     links, BaseURL: cfg.BaseURL, Pages: srv.pages,
 		Outbox: srv.outbox.admin,
 	}
 	if srv.mailer != nil {
@@ -229,26 +252,43 @@ func (srv *server) pageOptions() pages.Options { return pages.Options{BaseURL: s
 
 // reload re-reads the page files; on any error the pages being served stay as they are.
 func (srv *server) reload() error {
-	srv.reloadMu.Lock()
-	defer srv.reloadMu.Unlock()
-	ps, err := loadPages(srv.cfg.Pages)
-	if err == nil {
-		err = checkMail(ps, srv.haveMail)
+	err := srv.pages.Reload(context.Background())
+	if err != nil {
+		srv.m.PageReloads.WithLabelValues("error").Inc()
+		srv.logger.Error("page reload failed; still serving the previous pages", "err", err)
 	}
-	if err == nil {
-		var s *site.Site
-		if s, err = site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st); err == nil {
-			reports := srv.holder.Swap(s)
-			srv.m.InitPages(s.VariantIDs())
-			srv.m.PageReloads.WithLabelValues("ok").Inc()
-			srv.logger.Info("pages reloaded", "pages", len(ps))
-			logReports(srv.logger, reports)
-			return nil
-		}
-	}
-	srv.m.PageReloads.WithLabelValues("error").Inc()
-	srv.logger.Error("page reload failed; still serving the previous pages", "err", err)
 	return err
+}
+
+// checkPages is what serve asks of a set of pages beyond `litmus check`'s rules, on every
+// load and before a save is written.
+func (srv *server) checkPages(ps []*pages.Page) error {
+	if perrs := pages.CheckBaseURL(ps, srv.cfg.BaseURL); perrs != nil {
+		return perrs // a save that gives a page the main site's host is a 422 with its line
+	}
+	return checkMail(ps, srv.haveMail)
+}
+
+// apply serves a freshly loaded, valid set of pages: it is the page directory's Apply, so
+// every load (start, SIGHUP, --watch, the admin's button, a save) goes through it.
+func (srv *server) apply(ps []*pages.Page) error {
+	if err := srv.checkPages(ps); err != nil {
+		return err
+	}
+	s, err := site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st)
+	if err != nil {
+		return err
+	}
+	reports := srv.holder.Swap(s)
+	srv.m.InitPages(s.VariantIDs())
+	if srv.started.Load() {
+		// Counted as the new pages go live, before their versions are recorded, so the
+		// metric never lags the pages being served.
+		srv.m.PageReloads.WithLabelValues("ok").Inc()
+		srv.logger.Info("pages reloaded", "pages", len(ps))
+	}
+	logReports(srv.logger, reports)
+	return nil
 }
 
 // listen binds both ports (before announcing, so a busy port fails here with a clear
@@ -286,6 +326,13 @@ func (srv *server) listen(stdout io.Writer) error {
 			srv.mailer.Run(workCtx) // first round at once: mails a crash left unsent go out now
 		}()
 	}
+	// Each phase's first verdict is written down within a minute of being reached, even
+	// with nobody looking (results.Record, the decision record).
+	srv.workers.Add(1)
+	go func() {
+		defer srv.workers.Done()
+		results.WatchDecisions(workCtx, srv.st, &srv.holder, time.Minute, srv.logger)
+	}()
 	srv.outbox.start(workCtx, &srv.workers, srv.st, srv.logger)
 	go func() {
 		if err := srv.metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
@@ -294,19 +341,15 @@ func (srv *server) listen(stdout io.Writer) error {
 	}()
 	s := srv.holder.Load()
 	srv.logger.Info("litmus started", "version", srv.b.Version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
-		"db", cfg.DB, "pages", len(s.Entries), "default", "/"+s.Default.Page.Slug)
+		"db", cfg.DB, "pages", len(s.Entries))
 	fmt.Fprintf(stdout, "Litmus is serving %d page(s) on http://localhost:%d/ (metrics on :%d/metrics)\n",
 		len(s.Entries), pub.Addr().(*net.TCPAddr).Port, met.Addr().(*net.TCPAddr).Port)
 	return nil
 }
 
 // run serves until ctx is cancelled or a listener fails, reloading the page files on SIGHUP
-// and, with --watch, when they change (watch.go). It returns the listener's error, if any.
+// and, with --watch, when they change (watch.go; started by buildServer). It returns the listener's error, if any.
 func (srv *server) run(ctx context.Context) error {
-	var pagesChanged <-chan struct{}
-	if srv.cfg.Watch {
-		pagesChanged = watchPages(ctx, srv.cfg.Pages, srv.cfg.Templates, srv.logger)
-	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -316,7 +359,7 @@ func (srv *server) run(ctx context.Context) error {
 			return nil
 		case <-hup:
 			_ = srv.reload()
-		case <-pagesChanged:
+		case <-srv.pagesChanged:
 			_ = srv.reload()
 		case err := <-srv.errc:
 			return err
@@ -336,8 +379,9 @@ func (srv *server) shutdown() error {
 	}
 	_ = srv.metricsSrv.Shutdown(sctx)
 	// The workers stop before the database closes: a confirmation mail cut short stays
-	// unsent and goes out after the restart; the delivery worker records what it sent (an
-	// attempt cut short is not recorded, and is made again).
+	// unsent and goes out after the restart; a decision not yet written is recorded at the
+	// next look or start; the delivery worker records what it sent (an attempt cut short is
+	// not recorded, and is made again).
 	srv.stopWorkers()
 	srv.workers.Wait()
 	if err := srv.st.Close(); err != nil {
@@ -370,6 +414,31 @@ func checkMail(ps []*pages.Page, haveMail bool) error {
 		}
 	}
 	return nil
+}
+
+// servePagesDir decides which page directory serve uses: LITMUS_PAGES, which must exist and
+// be a directory; or, when it is unset, the folder named pages beside the database, created
+// on first start with copies of the built-in examples, so a new installation (a laptop, or
+// the first Fly deploy) serves pages the admin can edit with no extra step. "" (the
+// built-in examples, read-only) only when that folder cannot be created.
+func servePagesDir(cfg *config.Config, logger *slog.Logger, stdout io.Writer) (string, error) {
+	if cfg.Pages != "" {
+		if info, err := os.Stat(cfg.Pages); err == nil && !info.IsDir() {
+			return "", fmt.Errorf("LITMUS_PAGES is %s, a file: it must name a folder of .toml page files (`litmus check %s` checks this one file)", cfg.Pages, cfg.Pages)
+		}
+		return cfg.Pages, nil // loadPages explains a missing folder
+	}
+	dir := pagedir.DefaultPath(cfg.DB)
+	created, err := pagedir.Seed(dir)
+	if err != nil {
+		logger.Warn("cannot create the page folder beside the database; serving the built-in examples, which can't be edited",
+			"dir", dir, "err", err)
+		return "", nil
+	}
+	if created {
+		fmt.Fprintf(stdout, "Created %s with the example pages: edit them at /admin, or with any text editor.\n", dir)
+	}
+	return dir, nil
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {

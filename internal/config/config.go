@@ -24,7 +24,7 @@ type Config struct {
 	Addr          string // public listener (pages, signups, admin, API)
 	MetricsAddr   string // Prometheus /metrics only; never the public port
 	DB            string // SQLite file
-	Pages         string // directory of page files; "" = the built-in examples
+	Pages         string // directory of page files; "" = the folder pages beside DB (serve creates it)
 	Templates     string // directory of template overrides; "" = built-in theme
 	AdminPassword string // "" = generate one at start and print it once
 	BaseURL       string // public origin for canonical and social links, e.g. https://example.com
@@ -52,10 +52,10 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_ADDR", ":8080", "public address (PORT is used when LITMUS_ADDR is unset)"},
 	{"LITMUS_METRICS_ADDR", ":9091", "Prometheus metrics address; never the public port"},
 	{"LITMUS_DB", "data/litmus.db", "SQLite database file (serve creates it if missing)"},
-	{"LITMUS_PAGES", "", "directory of page files (default: the built-in example pages)"},
+	{"LITMUS_PAGES", "", "directory of page files (default: the folder pages beside LITMUS_DB, created with copies of the example pages)"},
 	{"LITMUS_TEMPLATES", "", "directory of template overrides (default: the built-in theme)"},
 	{"LITMUS_ADMIN_PASSWORD", "", "password of user admin for /admin and /api (default: a random one, printed at start)"},
-	{"LITMUS_BASE_URL", "", "public URL of the site, for canonical and social links, e.g. https://try.example.com"},
+	{"LITMUS_BASE_URL", "", "public URL of the main site, for canonical and social links, e.g. https://try.example.com (a page with domains = [...] uses its own)"},
 	{"LITMUS_SIGNUP_LIMIT", "5", "signups per minute from one client address; 0 turns the limit off"},
 	{"LITMUS_SIGNUP_GLOBAL_LIMIT", "600", "signups per minute for the whole server; 0 turns the limit off"},
 	{"LITMUS_TRUST_PROXY", "false", "take the client address from Fly-Client-IP (set on Fly.io only)"},

@@ -141,7 +141,8 @@ func (w *Worker) message(m store.PendingMail, now time.Time) (mail.Message, bool
 		return mail.Message{}, false
 	}
 	tok := w.Links.Sign(linktoken.Token{Purpose: linktoken.Confirm, Page: m.Page, Signup: m.SignupID, Issued: now})
-	link := m.LinkBase + "/" + m.Page + "/confirm?" + pages.ConfirmTokenField + "=" + tok
+	u := pages.URLsOf(e.Page, m.LinkBase) // a page with domains: its first domain, whatever LinkBase says
+	link := u.Origin + u.Confirm + "?" + pages.ConfirmTokenField + "=" + tok
 	subject, text := pages.ConfirmMail(e.Page, link)
 	return mail.Message{
 		To: m.Email, Subject: subject, Text: text,

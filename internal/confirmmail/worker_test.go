@@ -114,3 +114,56 @@ func TestFailedMailIsRetriedAfterItsBackoff(t *testing.T) {
 		t.Error("a sent mail was sent again")
 	}
 }
+
+// TestMailOfADomainPageInItsLanguage: a page on its own domain, in German, without
+// [confirmation]: the mail's subject and text are the German defaults naming the page, and
+// its link goes to https:// + the page's first domain + /confirm, whatever host the signup
+// was sent to.
+func TestMailOfADomainPageInItsLanguage(t *testing.T) {
+	mp := mailpittest.Start(t)
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "litmus.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	src := "lang = \"de\"\ndomains = [\"idee.test\", \"www.idee.test\"]\n" + strings.Split(page, "[confirmation]")[0]
+	ps, err := pages.LoadDir(fstest.MapFS{"idea.toml": {Data: []byte(src)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := site.Build(ctx, ps, pages.DefaultTheme(), pages.Options{BaseURL: "https://try.example.com"}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var holder site.Holder
+	holder.Store(s)
+	res, err := st.InsertSignup(ctx, store.Signup{PhaseID: s.Lookup("idea").Phase.ID, Page: "idea", Email: "ada@example.com",
+		Variant: "a", ConfirmLinkBase: "https://try.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := mail.NewFromURL(mp.SMTPURL(), "Idee <hallo@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := linktoken.NewSigner(st.Secret())
+	w := confirmmail.New(st, &holder, links, up, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if n := w.Round(ctx); n != 1 {
+		t.Fatalf("sent %d mails, want 1", n)
+	}
+	msgs := mp.WaitMessages(t, 1)
+	const prefix = "https://idee.test/confirm?t="
+	if len(msgs) != 1 || msgs[0].Subject != "Bitte bestätigen Sie Ihre E-Mail-Adresse" ||
+		!strings.HasPrefix(msgs[0].Text, "Sie haben sich angemeldet, um Neuigkeiten zu Idea zu erhalten.") {
+		t.Fatalf("messages %+v", msgs)
+	}
+	i := strings.Index(msgs[0].Text, prefix)
+	if i < 0 {
+		t.Fatalf("no link to the page's own domain in %q", msgs[0].Text)
+	}
+	tok, err := links.Check(strings.TrimSpace(msgs[0].Text[i+len(prefix):]), linktoken.Confirm, time.Now(), 7*24*time.Hour)
+	if err != nil || tok.Signup != res.ID || tok.Page != "idea" {
+		t.Errorf("link token %+v, %v; want signup %d", tok, err, res.ID)
+	}
+}

@@ -12,6 +12,7 @@ import (
 const (
 	maxAddressBytes = MaxLength
 	maxLocalBytes   = 64
+	maxLabelBytes   = 63 // one label of the domain (RFC 1035)
 	// maxInputBytes bounds the work done on what a visitor sent before any checking;
 	// anything longer cannot become a valid address, whatever trimming removes.
 	maxInputBytes = 1024

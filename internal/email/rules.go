@@ -77,7 +77,22 @@ var rules = []Rule{
 // rejection counter for each one at start instead of discovering them one by one.
 func Rules() []Rule { return append([]Rule(nil), rules...) }
 
-// Message returns the visitor-facing message for the rule ("" for an unknown rule).
+// Limit is the number a rule's message quotes (the length limits), 0 for the others. Message
+// catalogues in other languages fill it in as {max}.
+func (r Rule) Limit() int {
+	switch r {
+	case RuleTooLong:
+		return maxAddressBytes
+	case RuleLocalTooLong:
+		return maxLocalBytes
+	case RuleLabelTooLong:
+		return maxLabelBytes
+	}
+	return 0
+}
+
+// Message returns the visitor-facing message for the rule in English ("" for an unknown
+// rule); internal/i18n has it in every language as "email." + the rule.
 func (r Rule) Message() string { return messages[r] }
 
 // Error is why an address was refused: Rule for code and metrics, Message for the visitor.

@@ -58,8 +58,8 @@ type Metrics struct {
 	SignupsConfirmed  *prometheus.CounterVec // page
 	ConfirmationMails *prometheus.CounterVec // result: sent, failed
 
-	pageViews atomic.Pointer[pageChildren] // PageViews' children, resolved by InitPages
-	http      httpChildren                 // HTTPDuration's children seen so far
+	pages atomic.Pointer[pageChildren] // children of PageViews, Visitors, Signups, resolved by InitPages
+	http  httpChildren                 // HTTPDuration's children seen so far
 }
 
 // DeliveryResults is the closed set of the `result` label of litmus_webhook_deliveries_total.
@@ -134,7 +134,7 @@ func New(version, revision string) *Metrics {
 // which is what Prometheus counters need (no reset mid-life).
 func (m *Metrics) InitPages(variants map[string][]string) {
 	m.Pages.Set(float64(len(variants)))
-	m.resolvePageViews(variants)
+	m.resolvePages(variants)
 	for page, ids := range variants {
 		for _, v := range ids {
 			m.PageViews.WithLabelValues(page, v)

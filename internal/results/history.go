@@ -127,12 +127,28 @@ func countsOf(def pages.ExperimentDefinition) string {
 	return pages.CountsSignups
 }
 
-// promise is the commitment a phase's definition holds for verdict v.
-func promise(def pages.ExperimentDefinition, v stats.Verdict) string {
-	if v.Withheld {
+// decisionOf is the verdict a founder acts on in a phase: its recorded decision when there
+// is one (it stands whatever later numbers say), else its numbers' verdict when that is
+// "validated" or "invalidated" and not withheld (a phase ended before decisions were
+// recorded, or `litmus results` reading a verdict the server has not recorded yet). ok is
+// false when the phase reached none.
+func decisionOf(v stats.Verdict, rec *Decision) (kind stats.VerdictKind, ok bool) {
+	if rec != nil {
+		return stats.VerdictKind(rec.Kind), true
+	}
+	if !v.Withheld && (v.Kind == stats.Validated || v.Kind == stats.Invalidated) {
+		return v.Kind, true
+	}
+	return "", false
+}
+
+// promise is the commitment a phase's definition holds for its decision (decisionOf).
+func promise(def pages.ExperimentDefinition, v stats.Verdict, rec *Decision) string {
+	kind, ok := decisionOf(v, rec)
+	if !ok {
 		return ""
 	}
-	switch v.Kind {
+	switch kind {
 	case stats.Validated:
 		return def.PassBar.IfValidated
 	case stats.Invalidated:
@@ -141,9 +157,9 @@ func promise(def pages.ExperimentDefinition, v stats.Verdict) string {
 	return ""
 }
 
-// decided reports whether a phase reached a verdict a founder can act on.
-func decided(ph PhaseSummary) bool {
-	return !ph.Withheld && (ph.Verdict == stats.Validated || ph.Verdict == stats.Invalidated)
+// decided is the verdict a listed phase reached, if any (decisionOf).
+func decided(ph PhaseSummary) (stats.VerdictKind, bool) {
+	return decisionOf(stats.Verdict{Kind: ph.Verdict, Withheld: ph.Withheld}, ph.Decision)
 }
 
 // results is the full report of phase i of page p (its title and the demand signals it
@@ -156,6 +172,10 @@ func (h *history) results(ctx context.Context, st *store.Store, p *pages.Page, i
 	report := a.report
 	ph, def := h.phases[i], h.defs[i]
 	b := def.PassBar
+	decision, alarm, err := decisions(ctx, st, ph.ID, h.now, report.Verdict, i == 0)
+	if err != nil {
+		return Results{}, err
+	}
 	r := Results{
 		Page:        h.slug,
 		Title:       p.Title,
@@ -171,7 +191,10 @@ func (h *history) results(ctx context.Context, st *store.Store, p *pages.Page, i
 		SRM:         report.SRM,
 		Verdict:     report.Verdict,
 		Trustworthy: report.Trustworthy,
-		Promise:     promise(def, report.Verdict),
+		Decision:    decision,
+		SRMAlarm:    alarm,
+		Plan:        planFor(a.bar),
+		Promise:     promise(def, report.Verdict, decision),
 	}
 	for _, v := range def.Variants {
 		r.Pitch = append(r.Pitch, Pitch{ID: v.ID, Weight: v.Weight, Headline: v.Headline, Subheadline: v.Subheadline, Body: v.Body, CTA: v.CTA, Price: v.Price})
@@ -215,10 +238,14 @@ func (h *history) summaries(ctx context.Context, st *store.Store, from int) ([]P
 			return nil, err
 		}
 		ph, v := h.phases[i], a.report.Verdict
+		decision, _, err := decisions(ctx, st, ph.ID, h.now, v, i == 0)
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, PhaseSummary{
 			Number: ph.Number, ID: ph.ID, Current: i == 0, StartedAt: ph.StartedAt.UTC(), EndedAt: h.end(i), Hash: ph.Hash,
 			Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, Verdict: v.Kind, Withheld: v.Withheld,
-			Promise: promise(h.defs[i], v), Changes: h.changes(i), Note: ph.Note,
+			Decision: decision, Promise: promise(h.defs[i], v, decision), Changes: h.changes(i), Note: ph.Note,
 		})
 	}
 	return out, nil

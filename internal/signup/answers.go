@@ -18,7 +18,7 @@ func ReadAnswers(p *pages.Page, get func(name string) string) (map[string]string
 		}
 		raw := get(q.Name)
 		values[q.Name] = keep(raw)
-		v, msg := field(&f, raw)
+		v, msg := field(p.Msg(), &f, raw)
 		switch {
 		case msg != "":
 			if errs == nil {

@@ -40,6 +40,8 @@ type writeStmts struct {
 	savepoint        *sql.Stmt
 	release          *sql.Stmt
 	rollbackTo       *sql.Stmt
+	insertDecision   *sql.Stmt
+	decisionOf       *sql.Stmt
 	// Demand signals (issue 17).
 	refCodeSignup *sql.Stmt
 	setReferredBy *sql.Stmt
@@ -63,6 +65,7 @@ type readStmts struct {
 	signupsAfter  *sql.Stmt
 	filteredTotal *sql.Stmt
 	filteredTop   *sql.Stmt
+	decisions     *sql.Stmt
 	dueMails      *sql.Stmt
 	choiceCounts  *sql.Stmt
 	latestAnswers *sql.Stmt
@@ -143,6 +146,11 @@ func (w *writeStmts) list() []stmtSQL {
 		{&w.savepoint, `SAVEPOINT request`},
 		{&w.release, `RELEASE request`},
 		{&w.rollbackTo, `ROLLBACK TO request`},
+		{&w.insertDecision, `INSERT INTO decisions (phase_id, what, kind, decided_at, visitors, signups, ci_low, ci_high)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (phase_id, what) DO NOTHING`},
+		{&w.decisionOf, `SELECT kind, decided_at, visitors, signups, ci_low, ci_high FROM decisions
+			WHERE phase_id = ? AND what = ?`},
 		{&w.refCodeSignup, `SELECT id FROM signups WHERE page = ? AND ref_code = ?`},
 		{&w.setReferredBy, `UPDATE visitors SET referred_by = ? WHERE phase_id = ? AND visitor_id = ?`},
 		{&w.enqueueMail, `INSERT INTO confirmation_mails (signup_id, link_base, created_at, next_at) VALUES (?, ?, ?, ?)
@@ -183,6 +191,8 @@ func (r *readStmts) list() []stmtSQL {
 		{&r.filteredTop, `SELECT class, agent, sum(requests) AS n FROM filtered
 			WHERE page = ? AND day >= ? AND day <= ?
 			GROUP BY class, agent ORDER BY n DESC, class, agent LIMIT ?`},
+		{&r.decisions, `SELECT what, kind, decided_at, visitors, signups, ci_low, ci_high FROM decisions
+			WHERE phase_id = ? ORDER BY what DESC`},
 		{&r.dueMails, `SELECT m.signup_id, s.page, s.email, m.link_base, m.attempts, m.created_at
 			FROM confirmation_mails m JOIN signups s ON s.id = m.signup_id
 			WHERE m.sent_at IS NULL AND m.next_at <= ? ORDER BY m.next_at, m.signup_id LIMIT ?`},
