@@ -368,8 +368,8 @@ func (srv *server) run(ctx context.Context) error {
 }
 
 // shutdown stops accepting, gives requests in flight shutdownTimeout to finish, stops the
-// metrics server and the workers (confirmation mails, webhook delivery, notification
-// checks, pruning), then flushes the writer and closes the database.
+// metrics server and the workers (confirmation mails, the decision watcher, webhook
+// delivery, notification checks, pruning), then flushes the writer and closes the database.
 func (srv *server) shutdown() error {
 	srv.logger.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
