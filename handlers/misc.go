@@ -21,6 +21,9 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 		s.Logger.Error("health check failed", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
 	}
+	if s.LiteFS != nil && s.LiteFS.Status != nil {
+		return c.SendString("ok\n" + s.LiteFS.Status())
+	}
 	return c.SendString("ok\n")
 }
 

@@ -98,6 +98,8 @@ type server struct {
 
 	reloadMu sync.Mutex // one reload at a time (SIGHUP, --watch, the admin's button)
 
+	lfs *liteFSNode // set when LITMUS_LITEFS_DIR is: one node of a LiteFS cluster
+
 	// Set by listen.
 	pub, met   net.Listener
 	metricsSrv *http.Server
@@ -116,19 +118,35 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		return nil, pageError(err, cfg.Pages)
 	}
 	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision)}
-	srv.st, err = store.Open(cfg.DB, store.Options{Logger: logger, Hooks: srv.m.StoreHooks()})
+	opts := store.Options{Logger: logger, Hooks: srv.m.StoreHooks()}
+	var s *site.Site
+	build := func(st *store.Store) (err error) {
+		s, err = site.Build(ctx, ps, theme, srv.pageOptions(), st)
+		return err
+	}
+	if cfg.LiteFSDir == "" {
+		if srv.st, err = store.Open(cfg.DB, opts); err == nil {
+			if err = build(srv.st); err != nil {
+				srv.st.Close()
+			}
+		}
+	} else {
+		if srv.lfs, err = newLiteFSNode(cfg, logger); err != nil {
+			return nil, err
+		}
+		srv.st, err = srv.lfs.open(ctx, opts, build)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+		if srv.st == nil {
+			return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+		}
+		return nil, err
 	}
 	fail := func(err error) (*server, error) {
 		srv.st.Close()
 		return nil, err
 	}
 	srv.m.ObserveQueue(srv.st.QueueLen)
-	s, err := site.Build(ctx, ps, theme, srv.pageOptions(), srv.st)
-	if err != nil {
-		return fail(err)
-	}
 	logReports(logger, srv.holder.Swap(s))
 	srv.m.InitPages(s.VariantIDs())
 
@@ -144,8 +162,14 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		}
 		signer.SetMinAge(d)
 	}
+	var lfs *handlers.LiteFS
+	if srv.lfs != nil {
+		lfs = srv.lfs.deps(srv.st)
+		srv.lfs.observe(srv.m)
+	}
 	srv.app = handlers.New(handlers.Deps{
-		Store: srv.st, Metrics: srv.m, Site: &srv.holder, Theme: theme,
+		LiteFS: lfs,
+		Store:  srv.st, Metrics: srv.m, Site: &srv.holder, Theme: theme,
 		Signer:        signer,
 		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
@@ -199,6 +223,13 @@ func (srv *server) listen(stdout io.Writer) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", srv.m.Handler())
+	if srv.lfs != nil {
+		if err := srv.lfs.listen(context.Background(), srv.st, mux, pub.Addr(), met.Addr()); err != nil {
+			pub.Close()
+			met.Close()
+			return err
+		}
+	}
 	srv.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 
 	srv.errc = make(chan error, 2)
@@ -226,8 +257,22 @@ func (srv *server) run(ctx context.Context) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	var roleCheck <-chan time.Time
+	if srv.lfs != nil {
+		lctx, cancel := context.WithCancel(context.Background())
+		done := srv.lfs.start(lctx)
+		defer func() { cancel(); <-done }() // a replica ships what it holds before stopping
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		roleCheck = t.C
+	}
 	for {
 		select {
+		case <-roleCheck:
+			if err := srv.lfs.roleChanged(); err != nil {
+				srv.logger.Warn("litefs: " + err.Error())
+				return err
+			}
 		case <-ctx.Done():
 			return nil
 		case <-hup:

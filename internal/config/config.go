@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is everything `litmus serve` needs; other subcommands use a subset.
@@ -28,6 +29,11 @@ type Config struct {
 	TrustProxy    bool   // take the client address from Fly-Client-IP
 	LogFormat     string // "text" or "json"
 	Watch         bool   // reload page files when they change (local editing)
+
+	// High availability on LiteFS (docs/high-availability.md); off when LiteFSDir is "".
+	LiteFSDir     string        // the LiteFS mount holding DB
+	LiteFSHost    string        // how the other nodes reach this one ("" = the host name)
+	LiteFSConfirm time.Duration // how long a signup waits for a replica; 0 = never waits
 }
 
 // Env lists the environment variables Litmus reads, with their defaults and meaning, for
@@ -44,6 +50,9 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_SIGNUP_GLOBAL_LIMIT", "600", "signups per minute for the whole server; 0 turns the limit off"},
 	{"LITMUS_TRUST_PROXY", "false", "take the client address from Fly-Client-IP (set on Fly.io only)"},
 	{"LITMUS_LOG_FORMAT", "text", "log format: text or json"},
+	{"LITMUS_LITEFS_DIR", "", "LiteFS mount holding LITMUS_DB: run as one node of a LiteFS cluster (default: off, one machine)"},
+	{"LITMUS_LITEFS_HOST", "", "with LiteFS: the host other nodes reach this one at (default: the host name)"},
+	{"LITMUS_LITEFS_CONFIRM", "2s", "with LiteFS: how long a signup waits for a replica to hold it before answering 503; 0 never waits (an acknowledged signup can then be lost on failover)"},
 }
 
 // Scope selects which flags a subcommand registers.
@@ -117,6 +126,13 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("LITMUS_TRUST_PROXY"), usage("LITMUS_TRUST_PROXY"))
 		fs.StringVar(&c.LogFormat, "log-format", env("LITMUS_LOG_FORMAT"), usage("LITMUS_LOG_FORMAT"))
 		fs.BoolVar(&c.Watch, "watch", false, "reload page files when they change (for local editing)")
+		fs.StringVar(&c.LiteFSDir, "litefs-dir", env("LITMUS_LITEFS_DIR"), usage("LITMUS_LITEFS_DIR"))
+		fs.StringVar(&c.LiteFSHost, "litefs-host", env("LITMUS_LITEFS_HOST"), usage("LITMUS_LITEFS_HOST"))
+		confirm, err := time.ParseDuration(env("LITMUS_LITEFS_CONFIRM"))
+		if err != nil || confirm < 0 || confirm > time.Minute {
+			errs = append(errs, fmt.Errorf("LITMUS_LITEFS_CONFIRM=%q: want a duration from 0s to 1m, such as 2s", env("LITMUS_LITEFS_CONFIRM")))
+		}
+		fs.DurationVar(&c.LiteFSConfirm, "litefs-confirm", confirm, usage("LITMUS_LITEFS_CONFIRM"))
 	case ScopeResults:
 		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))
