@@ -43,7 +43,6 @@ func testPhaseHistory(t *testing.T, b *Browser) {
 			}
 			visits = append(visits, visit{v, token})
 		}
-		time.Sleep(timeTrap)
 		for i, vt := range visits[:signups] {
 			if status, _, err := vt.v.SignUp(t.Context(), vt.token, fmt.Sprintf("%s%d@example.com", prefix, i), nil); err != nil || status != 303 {
 				t.Fatalf("signup = %d %v", status, err)
