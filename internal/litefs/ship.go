@@ -118,7 +118,7 @@ func (s *Shipper) shipOnce(ctx context.Context) error {
 		return err
 	}
 	s.mu.Lock()
-	s.buf = s.buf[copy(s.buf, s.buf[n:]):]
+	s.buf = s.buf[:copy(s.buf, s.buf[n:])]
 	s.mu.Unlock()
 	s.shipped.Add(int64(n))
 	return nil
