@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -283,6 +284,28 @@ func TestLiteFSFailoverKeepsAcknowledgedSignups(t *testing.T) {
 		la.Kill(t)
 	})
 	acked = append(acked, "via-replica@example.com")
+
+	// While there is no primary, the replica still serves pages, and a signup sent to it
+	// gets the 503 with the visitor's input kept.
+	v = lb.NewVisitor()
+	status, _, token, err := v.Open(ctx, "/")
+	if err != nil || status != 200 || token == "" {
+		t.Fatalf("the replica stopped serving pages when the primary died: %d %v", status, err)
+	}
+	form := url.Values{"_token": {token}, "email": {"during-failover@example.com"}, "work": {"Writing"}, "consent": {"on"}, "website": {""}}
+	req, _ := http.NewRequestWithContext(ctx, "POST", lb.URL+"/chaser/signup", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", v.UA)
+	req.Header.Set("Origin", lb.URL)
+	resp, err := v.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || !strings.Contains(string(body), `value="during-failover@example.com"`) || !strings.Contains(string(body), "try again") {
+		t.Fatalf("signup to the replica with the primary dead = %d, want 503 with the input kept:\n%.2000s", resp.StatusCode, body)
+	}
 
 	// Promote the standby: with static leases that is restarting B as the lease holder.
 	lb.Stop(t, 15*time.Second)

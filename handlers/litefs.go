@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,7 +41,7 @@ func (s *server) forwardWrites(c *fiber.Ctx) error {
 	p, err := s.LiteFS.Primary(ctx)
 	if err != nil {
 		s.Logger.Error("litefs: cannot find the primary to forward a write", "path", c.Path(), "err", err)
-		return s.unavailable(c)
+		return s.unreachable(c)
 	}
 	if s.LiteFS.FlyMachine != "" && p.Machine != "" {
 		// Fly's proxy replays the whole request on the primary Machine (bodies up to 1 MB;
@@ -53,16 +54,24 @@ func (s *server) forwardWrites(c *fiber.Ctx) error {
 	c.Request().UseHostHeader = true
 	if err := proxy.DoTimeout(c, p.Public+c.OriginalURL(), forwardTimeout); err != nil {
 		s.Logger.Error("litefs: forwarding a write to the primary failed", "primary", p.Public, "path", c.Path(), "err", err)
-		return s.unavailable(c)
+		return s.unreachable(c)
 	}
 	return nil
 }
 
-// unavailable is the answer when the primary cannot be reached (a failover in progress):
-// the visitor is asked to try again; a signup form sent as HTML keeps nothing here, but
-// the browser's back button keeps what was typed.
+// unreachable answers a write the primary could not be asked to do (a failover in
+// progress). A signup goes on to the signup handler here, whose store refuses it
+// (store.ErrReplica): the visitor gets the usual 503 with the form and their input kept.
+func (s *server) unreachable(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/signup") {
+		return c.Next()
+	}
+	return s.unavailable(c)
+}
+
+// unavailable is the answer to an admin action when the primary cannot be reached.
 func (s *server) unavailable(c *fiber.Ctx) error {
 	noStore(c)
 	c.Set(fiber.HeaderRetryAfter, "5")
-	return fiber.NewError(fiber.StatusServiceUnavailable, "Sorry, we couldn't save this just now. Please go back and try again in a moment.")
+	return fiber.NewError(fiber.StatusServiceUnavailable, "The primary node cannot be reached just now (a failover takes seconds). Please go back and try again in a moment.")
 }
