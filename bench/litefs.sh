@@ -8,7 +8,8 @@
 # with Litmus on each (LITMUS_LITEFS_CONFIRM=2s: a signup waits for B to hold it), and a
 # single Litmus on a plain-disk file. Then, for each, RUNS runs of DURATION seconds of wrk
 # (64 connections): GET / as new visitors (an exposure each), and signups through the real
-# form (bench/signup.lua). Each line is the median rate and the median p99 of the runs
+# form (bench/signup.lua), with 64 connections and then with one (a signup's own latency).
+# Each line is the median rate and the median p99 of the runs
 # (wrk --latency; closed loop at saturation, so the p99 is the queueing at full load, not a
 # paced latency). Settings: BENCH_DURATION (8), BENCH_RUNS (3), BENCH_TMPDIR (/var/tmp).
 set -euo pipefail
@@ -87,20 +88,22 @@ tokens() { # tokens URL FILE: 256 forms (token, visitor cookie)
 measure() { # measure KEY LABEL URL get|signup
 	local key=$1 rates=() p99s=() refused=0 out
 	shift
-	[[ $3 == signup ]] && { tokens "$2" "$work/tokens-$key.txt"; sleep 2.1; }
+	local conns=64 threads=2
+	[[ $3 == signup1 ]] && conns=1 threads=1
+	[[ $3 == signup* ]] && { tokens "$2" "$work/tokens-$key.txt"; sleep 2.1; }
 	for i in $(seq "$runs"); do
 		out="$work/$key-$i.txt"
 		if [[ $3 == get ]]; then
-			wrk -t2 -c64 -d"${duration}s" --latency -H "User-Agent: $agent" "$2/" >"$out"
+			wrk -t"$threads" -c"$conns" -d"${duration}s" --latency -H "User-Agent: $agent" "$2/" >"$out"
 		else
-			wrk -t2 -c64 -d"${duration}s" --latency -s "$here/signup.lua" "$2" -- "$work/tokens-$key.txt" "$key$i" >"$out"
+			wrk -t"$threads" -c"$conns" -d"${duration}s" --latency -s "$here/signup.lua" "$2" -- "$work/tokens-$key.txt" "$key$i" >"$out"
 			refused=$((refused + $(sed -n 's/^signups: acked [0-9]* refused \([0-9]*\).*/\1/p' "$out")))
 		fi
 		rates+=("$(awk '/^Requests\/sec:/ {print $2}' "$out")")
 		p99s+=("$(ms "$out")")
 	done
 	printf '%-34s %9.0f/s   p99 %7.2f ms   runs: %s%s\n' "$1" "$(median "${rates[@]}")" "$(median "${p99s[@]}")" "${rates[*]}" \
-		"$([[ $3 == signup ]] && echo "   not acknowledged: $refused")"
+		"$([[ $3 == signup* ]] && echo "   not acknowledged: $refused")"
 }
 
 say "measuring ($runs runs of ${duration}s each; load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -112,8 +115,13 @@ say "measuring ($runs runs of ${duration}s each; load average $(cut -d' ' -f1-3 
 	measure s1 "signups, one machine" "$single" signup
 	measure s2 "signups, LiteFS primary (confirmed)" "$primary" signup
 	measure s3 "signups via the replica (forwarded)" "$replica" signup
+	measure o1 "one visitor at a time, one machine" "$single" signup1
+	measure o2 "one visitor at a time, LiteFS primary" "$primary" signup1
+	measure o3 "one visitor at a time, via replica" "$replica" signup1
 } | tee "$work/summary.txt"
+met=$(sed -n 's/.* metrics=\([0-9.:]*\).*/\1/p' "$work/replica.log" | head -1)
+say "replica's exposure shipping: $(curl -fsS "http://$met/metrics" | grep '^litmus_litefs_exposures' | tr '\n' ' ')"
 for f in primary replica; do
-	grep -q '"level":"ERROR"\|level=ERROR' "$work/$f.log" && say "note: $f logged errors (e.g. unconfirmed signups): $(grep -c 'ERROR' "$work/$f.log")"
+	n=$(grep -c 'level=ERROR' "$work/$f.log" || true)
+	say "$f: $n error lines in its log"
 done
-say "primary's rows: $(sqlite3 "file:$work/a/mnt/litmus.db?mode=ro" 'select count(*) from signups' 2>/dev/null || echo '?'); replica's: $(sqlite3 "file:$work/b/mnt/litmus.db?mode=ro" 'select count(*) from signups' 2>/dev/null || echo '?')"
