@@ -265,6 +265,13 @@ func TestLiteFSFailoverKeepsAcknowledgedSignups(t *testing.T) {
 		t.Fatalf("the replica's visitor never reached the primary; replica log:\n%s", lb.Output())
 	}
 
+	if metricValue(t, la, "litmus_litefs_primary") != 1 || metricValue(t, lb, "litmus_litefs_primary") != 0 {
+		t.Fatal("litmus_litefs_primary does not say which node is the primary")
+	}
+	if n := metricValue(t, lb, "litmus_litefs_exposures_shipped_total"); n < 1 {
+		t.Fatalf("the replica's litmus_litefs_exposures_shipped_total = %v after its visitor was counted", n)
+	}
+
 	// A signup sent to the replica is stored on the primary.
 	v := lb.NewVisitor()
 	_, _, token, err := v.Open(ctx, "/")
