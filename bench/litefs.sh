@@ -58,7 +58,7 @@ node b "$pb" false
 for _ in $(seq 100); do [[ -e $work/b/mnt/.primary ]] && break; sleep 0.1; done
 [[ -e $work/b/mnt/.primary ]] || die "the LiteFS replica did not connect: $(cat "$work/b/litefs.log")"
 
-litmus() { # litmus NAME DB LITEFS_DIR -> prints the public URL
+litmus() { # litmus NAME DB LITEFS_DIR: starts it (in this shell, so cleanup can stop it); sets url
 	local pub met
 	pub=$(port) met=$(port)
 	env LITMUS_DB="$2" LITMUS_LITEFS_DIR="$3" LITMUS_LITEFS_HOST=127.0.0.1 LITMUS_LITEFS_CONFIRM=2s \
@@ -66,11 +66,11 @@ litmus() { # litmus NAME DB LITEFS_DIR -> prints the public URL
 		LITMUS_SIGNUP_LIMIT=0 LITMUS_SIGNUP_GLOBAL_LIMIT=0 "$work/litmus" serve >"$work/$1.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$pub/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-	echo "http://127.0.0.1:$pub"
+	url="http://127.0.0.1:$pub"
 }
-single=$(litmus single "$work/plain/litmus.db" "")
-primary=$(litmus primary "$work/a/mnt/litmus.db" "$work/a/mnt")
-replica=$(litmus replica "$work/b/mnt/litmus.db" "$work/b/mnt")
+litmus single "$work/plain/litmus.db" "" && single=$url
+litmus primary "$work/a/mnt/litmus.db" "$work/a/mnt" && primary=$url
+litmus replica "$work/b/mnt/litmus.db" "$work/b/mnt" && replica=$url
 curl -fsS "$replica/healthz" | grep -q 'role: replica' || die "the replica is not serving: $(cat "$work/replica.log")"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

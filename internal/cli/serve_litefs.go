@@ -185,7 +185,7 @@ func (n *liteFSNode) start(ctx context.Context) (done <-chan struct{}) {
 		close(d)
 		return d
 	}
-	go litefs.Report(ctx, n.mount, n.peer, n.log)
+	go litefs.Report(ctx, n.mount, n.peer, n.cfg.LiteFSCandidate, n.log)
 	go func() {
 		defer close(d)
 		n.shipper.Run(ctx)

@@ -31,9 +31,10 @@ type Config struct {
 	Watch         bool   // reload page files when they change (local editing)
 
 	// High availability on LiteFS (docs/high-availability.md); off when LiteFSDir is "".
-	LiteFSDir     string        // the LiteFS mount holding DB
-	LiteFSHost    string        // how the other nodes reach this one ("" = the host name)
-	LiteFSConfirm time.Duration // how long a signup waits for a replica; 0 = never waits
+	LiteFSDir       string        // the LiteFS mount holding DB
+	LiteFSHost      string        // how the other nodes reach this one ("" = the host name)
+	LiteFSConfirm   time.Duration // how long a signup waits for a replica; 0 = never waits
+	LiteFSCandidate bool          // this node may become the primary: its position confirms signups
 }
 
 // Env lists the environment variables Litmus reads, with their defaults and meaning, for
@@ -53,6 +54,7 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_LITEFS_DIR", "", "LiteFS mount holding LITMUS_DB: run as one node of a LiteFS cluster (default: off, one machine)"},
 	{"LITMUS_LITEFS_HOST", "", "with LiteFS: the host other nodes reach this one at (default: the host name)"},
 	{"LITMUS_LITEFS_CONFIRM", "2s", "with LiteFS: how long a signup waits for a replica to hold it before answering 503; 0 never waits (an acknowledged signup can then be lost on failover)"},
+	{"LITMUS_LITEFS_CANDIDATE", "true", "with LiteFS: this node may become the primary (as in litefs.yml's lease.candidate); only a candidate's copy confirms a signup"},
 }
 
 // Scope selects which flags a subcommand registers.
@@ -128,6 +130,7 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		fs.BoolVar(&c.Watch, "watch", false, "reload page files when they change (for local editing)")
 		fs.StringVar(&c.LiteFSDir, "litefs-dir", env("LITMUS_LITEFS_DIR"), usage("LITMUS_LITEFS_DIR"))
 		fs.StringVar(&c.LiteFSHost, "litefs-host", env("LITMUS_LITEFS_HOST"), usage("LITMUS_LITEFS_HOST"))
+		fs.BoolVar(&c.LiteFSCandidate, "litefs-candidate", envBool("LITMUS_LITEFS_CANDIDATE"), usage("LITMUS_LITEFS_CANDIDATE"))
 		confirm, err := time.ParseDuration(env("LITMUS_LITEFS_CONFIRM"))
 		if err != nil || confirm < 0 || confirm > time.Minute {
 			errs = append(errs, fmt.Errorf("LITMUS_LITEFS_CONFIRM=%q: want a duration from 0s to 1m, such as 2s", env("LITMUS_LITEFS_CONFIRM")))

@@ -11,8 +11,8 @@ import (
 // ErrNotConfirmed is returned when no replica reported holding a transaction in time.
 var ErrNotConfirmed = errors.New("no replica confirmed the transaction in time")
 
-// Confirmer runs on the primary. Replicas report their LiteFS position (Report); Wait
-// blocks until one of them holds a given transaction. A signup is acknowledged only after
+// Confirmer runs on the primary. Replicas report their LiteFS position (Report); Confirm
+// blocks until a candidate for primary holds what was committed. A signup is acknowledged only after
 // that, so losing the primary cannot lose it.
 type Confirmer struct {
 	mount Mount
@@ -29,8 +29,13 @@ func NewConfirmer(m Mount, bound time.Duration) *Confirmer {
 	return &Confirmer{mount: m, bound: bound, changed: make(chan struct{})}
 }
 
-// Report records that a replica holds every transaction up to txid.
-func (c *Confirmer) Report(txid uint64) {
+// Report records that a replica holds every transaction up to txid. Only a candidate's
+// report counts: a signup must be on a node that can become the primary, or a failover to
+// another candidate could lose it. A read replica elsewhere is not one.
+func (c *Confirmer) Report(txid uint64, candidate bool) {
+	if !candidate {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.at = time.Now()

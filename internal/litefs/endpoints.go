@@ -51,7 +51,7 @@ func (e *Endpoints) position(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "a JSON position {\"txid\": N} is expected", http.StatusBadRequest)
 		return
 	}
-	e.Confirmer.Report(p.TXID)
+	e.Confirmer.Report(p.TXID, p.Candidate)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -64,7 +64,8 @@ func TestMountReadsWhatLiteFSShows(t *testing.T) {
 func TestConfirmWaitsForAReplica(t *testing.T) {
 	m := mountAt(t, "0000000000000010/0\n", "+0\n", "")
 	c := litefs.NewConfirmer(m, 5*time.Second)
-	c.Report(0xf) // one short
+	c.Report(0x20, false) // a read replica, not a candidate: does not count
+	c.Report(0xf, true)   // one short
 	done := make(chan error, 1)
 	go func() { done <- c.Confirm(context.Background()) }()
 	select {
@@ -72,7 +73,7 @@ func TestConfirmWaitsForAReplica(t *testing.T) {
 		t.Fatalf("Confirm returned %v before the replica had the transaction", err)
 	case <-time.After(50 * time.Millisecond):
 	}
-	c.Report(0x10)
+	c.Report(0x10, true)
 	if err := <-done; err != nil {
 		t.Fatalf("Confirm = %v after the replica reported", err)
 	}

@@ -15,8 +15,9 @@ const reportEvery = 5 * time.Millisecond
 
 // Report runs on a replica until ctx ends: it reads this node's LiteFS position and posts
 // it to the primary whenever it changes (and once a second regardless, so a restarted
-// primary learns it at once).
-func Report(ctx context.Context, m Mount, p *Peer, log *slog.Logger) {
+// primary learns it at once). candidate says whether this node may become the primary:
+// only a candidate's position confirms a signup.
+func Report(ctx context.Context, m Mount, p *Peer, candidate bool, log *slog.Logger) {
 	t := time.NewTicker(reportEvery)
 	defer t.Stop()
 	var sent uint64
@@ -32,7 +33,7 @@ func Report(ctx context.Context, m Mount, p *Peer, log *slog.Logger) {
 		if err != nil || (tx == sent && time.Since(sentAt) < time.Second) {
 			continue
 		}
-		body, _ := json.Marshal(positionReport{TXID: tx})
+		body, _ := json.Marshal(positionReport{TXID: tx, Candidate: candidate})
 		pctx, cancel := context.WithTimeout(ctx, time.Second)
 		err = p.post(pctx, PositionPath, body)
 		cancel()
@@ -51,5 +52,6 @@ func Report(ctx context.Context, m Mount, p *Peer, log *slog.Logger) {
 }
 
 type positionReport struct {
-	TXID uint64 `json:"txid"`
+	TXID      uint64 `json:"txid"`
+	Candidate bool   `json:"candidate"` // the node may become primary (LITMUS_LITEFS_CANDIDATE)
 }
