@@ -3,10 +3,11 @@
 // replicas through a FUSE mount. It reads what LiteFS shows on the mount (mount.go) and
 // carries what a replica cannot do itself to the primary over the internal port:
 //
-//   - role: a node whose mount shows a ".primary" file is a replica (it names the
-//     primary); only the primary migrates, writes and creates the secret.
-//   - confirm.go: the primary acknowledges a signup only once a replica reports (report.go)
-//     a LiteFS position (TXID) at or past the signup's commit, within a bound; otherwise
+//   - role: LiteFS makes the mount's root read-only on a replica (whose ".primary" file
+//     names the primary); only the primary migrates, writes and creates the secret.
+//   - confirm.go: the primary acknowledges a signup only once a replica that may become
+//     primary reports (report.go) a LiteFS position (TXID) at or past the signup's commit,
+//     within a bound; otherwise
 //     the visitor gets the 503 with the input kept, so no acknowledged signup lives on the
 //     primary alone. LiteFS replicates asynchronously: without this wait, a signup
 //     committed just before the primary died could vanish on failover.
