@@ -37,7 +37,7 @@ COUNTERS = {
     "litmus_uncounted_views_total", "litmus_db_commit_errors_total",
     "litmus_admin_login_failures_total", "litmus_page_reloads_total",
 }
-GAUGES = {"litmus_writer_queue_items", "litmus_pages", "litmus_build_info"}
+GAUGES = {"litmus_writer_queue_items", "litmus_pages", "litmus_build_info", "litmus_db_disk_free_bytes"}
 HISTOGRAMS = {
     "litmus_http_request_duration_seconds", "litmus_db_commit_duration_seconds",
     "litmus_db_commit_items",

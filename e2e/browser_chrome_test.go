@@ -90,6 +90,9 @@ func StartBrowser(t *testing.T) *Browser {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("hide-scrollbars", true), // screenshots the same on every machine
 		chromedp.Flag("force-color-profile", "srgb"),
+		// Every *.test host name is this machine, so a page's own domain (domains = [...])
+		// can be opened as a visitor would, on the test server's port.
+		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"),
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	ctx, cancelBrowser := chromedp.NewContext(alloc)

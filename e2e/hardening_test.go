@@ -335,3 +335,34 @@ func healthy(t *testing.T, s *Server) {
 		t.Fatalf("healthz afterwards = %d", resp.StatusCode)
 	}
 }
+
+// Issue 14 (newcomer): trying Litmus locally with several "visitors" hit the 5-a-minute
+// signup limit with no hint why. From loopback, the refusal says how to turn it off.
+func TestLocalSignupLimitSaysHowToTurnItOff(t *testing.T) {
+	s := StartServer(t)
+	ctx := context.Background()
+	v := s.NewVisitor()
+	status, _, token, err := v.Open(ctx, "/chaser")
+	if err != nil || status != 200 {
+		t.Fatalf("GET /chaser = %d, %v", status, err)
+	}
+	for i := range 5 {
+		if status, _, err := v.SignUp(ctx, token, fmt.Sprintf("local%d@example.com", i), nil); err != nil || status != 303 {
+			t.Fatalf("signup %d = %d, %v", i+1, status, err)
+		}
+	}
+	form := url.Values{"_token": {token}, "email": {"local6@example.com"}, "work": {"Writing"}, "consent": {"on"}, "website": {""}}
+	req, _ := http.NewRequestWithContext(ctx, "POST", s.URL+"/chaser/signup", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", v.UA)
+	req.Header.Set("Origin", s.URL)
+	resp, err := v.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 429 || !strings.Contains(string(body), "LITMUS_SIGNUP_LIMIT=0") {
+		t.Errorf("sixth signup from this machine = %d, want 429 naming LITMUS_SIGNUP_LIMIT=0:\n%.1500s", resp.StatusCode, body)
+	}
+}

@@ -151,6 +151,20 @@ func startLitmusOn(t *testing.T, n *lfsNode) *Server {
 		WithEnv("LITMUS_SIGNUP_LIMIT", "0"), WithEnv("LITMUS_SIGNUP_GLOBAL_LIMIT", "0"))
 }
 
+// adminGet fetches path from s with the admin's password.
+func adminGet(t *testing.T, s *Server, path string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.URL+path, nil)
+	req.SetBasicAuth("admin", s.Password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
 // readOnlyDB opens a node's copy of the database read-only, as a separate process would.
 func readOnlyDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
@@ -283,6 +297,18 @@ func TestLiteFSFailoverKeepsAcknowledgedSignups(t *testing.T) {
 	}
 	if !emailsIn(t, a.db())["via-replica@example.com"] {
 		t.Fatal("the signup sent to the replica is not in the primary's database")
+	}
+
+	// The founder can look at the results on either node: a look on the replica records no
+	// decision (the primary does, and it replicates). The page editor is read-only on every
+	// node, and says why: page files belong in the image.
+	for _, s := range []*Server{la, lb} {
+		if status, body := adminGet(t, s, "/api/v1/pages/chaser/results"); status != 200 {
+			t.Fatalf("%s: results = %d\n%.500s\nlog:\n%s", s.URL, status, body, s.Output())
+		}
+		if status, body := adminGet(t, s, "/admin/pages/chaser/edit"); status != 200 || !strings.Contains(body, "one node of a LiteFS cluster") {
+			t.Fatalf("%s: the editor = %d, without the LiteFS read-only notice\n%.2000s", s.URL, status, body)
+		}
 	}
 
 	// A signup flood on the primary; SIGKILL the primary (LiteFS and Litmus) in the middle.

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // adminTimeout bounds the queries behind one admin page or API answer; they read a few
@@ -28,7 +28,11 @@ func (a *admin) handleAdminIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "index.html", views.Index{Layout: a.layout("Your pages"), Pages: summaries})
+	v := views.Index{Layout: a.layout("Your pages"), Pages: summaries, ReadOnly: "Page editing isn't available on this server."}
+	if a.Pages != nil {
+		v.ReadOnly = a.Pages.ReadOnly
+	}
+	return a.render(c, fiber.StatusOK, "index.html", v)
 }
 
 // summaries lists every page being served, the default page first.
@@ -37,6 +41,9 @@ func (a *admin) summaries(ctx context.Context) ([]results.Summary, error) {
 	st := a.Site.Load()
 	list := make([]results.Summary, 0, len(st.Entries))
 	for _, e := range st.Entries {
+		if err := results.Record(ctx, a.Store, e, now); err != nil {
+			return nil, err
+		}
 		sum, err := results.Summarize(ctx, a.Store, e, now)
 		if err != nil {
 			return nil, err
@@ -55,7 +62,11 @@ func (a *admin) handleAdminPage(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	r, err := results.Page(ctx, a.Store, e, a.Now())
+	now := a.Now()
+	if err := results.Record(ctx, a.Store, e, now); err != nil {
+		return err
+	}
+	r, err := results.Page(ctx, a.Store, e, now)
 	if err != nil {
 		return err
 	}
@@ -72,7 +83,7 @@ func (a *admin) handleAdminPhase(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page.Slug, e.Page.Title, n, a.Now())
+	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page, n, a.Now())
 	if err != nil {
 		return err
 	}
@@ -103,6 +114,7 @@ func noSuchPhase(slug string, n int) error {
 // form with a problem and the founder's text (status 422).
 func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.Results, noteErr, noteText string) error {
 	slug := e.Page.Slug
+	urls := pages.URLsOf(e.Page, "")
 	today := r.GeneratedAt.Format(time.DateOnly)
 	daily := r.Daily
 	if r.Verdict.Visitors == 0 {
@@ -111,7 +123,7 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 	if !r.Phase.Current && r.Phase.EndedAt != nil {
 		today = r.Phase.EndedAt.Format(time.DateOnly)
 	}
-	title, csvURL, csvLabel := e.Page.Title, "/admin/pages/"+slug+"/signups.csv", "Download all signups (CSV)"
+	title, csvURL, csvLabel := e.Page.Title, pages.CSVURL(slug), "Download all signups (CSV)"
 	if !r.Phase.Current {
 		title = fmt.Sprintf("Phase %d · %s", r.Phase.Number, title)
 		csvURL += fmt.Sprintf("?phase=%d", r.Phase.Number)
@@ -123,11 +135,12 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 	v := views.Page{
 		Layout:     a.layout(title),
 		R:          r,
-		URL:        "/" + slug,
-		AdminURL:   "/admin/pages/" + slug,
+		URL:        urls.Public, // the page's own domain when it has one
+		AdminURL:   pages.AdminURL(slug),
 		CSVURL:     csvURL,
 		CSVLabel:   csvLabel,
-		NoteURL:    fmt.Sprintf("/admin/pages/%s/phases/%d/note", slug, r.Phase.Number),
+		Lang:       e.Page.Msg().Lang(),
+		NoteURL:    pages.PhaseURL(slug, r.Phase.Number) + "/note",
 		NoteText:   noteText,
 		NoteError:  noteErr,
 		NoteMax:    store.MaxNoteLen,
@@ -141,7 +154,7 @@ func (a *admin) renderPhase(c *fiber.Ctx, status int, e *site.Entry, r results.R
 	if r.Phase.Current {
 		for i, variant := range e.Page.Variants {
 			v.Previews = append(v.Previews, views.Preview{
-				ID: variant.ID, URL: "/" + slug + "?variant=" + url.QueryEscape(variant.ID), Class: views.VariantClass(i), Control: i == 0,
+				ID: variant.ID, URL: urls.Preview(variant.ID), Class: views.VariantClass(i), Control: i == 0,
 			})
 		}
 	}

@@ -4,35 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/litmuslabs/litmus/handlers/views"
 	"github.com/litmuslabs/litmus/internal/email"
 	"github.com/litmuslabs/litmus/internal/site"
+	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
 )
 
 // handleForget serves POST /admin/forget: erase every signup of an email address, on
 // every page (an erasure request), and say how many were erased.
 func (a *admin) handleForget(c *fiber.Ctx) error {
-	raw := strings.TrimSpace(c.FormValue("email"))
-	if raw == "" {
-		return a.notice(c, fiber.StatusUnprocessableEntity, false, "Nothing was erased",
-			"Type the email address of the person who asked to be forgotten.", nil)
-	}
-	if len(raw) > 254 {
-		return a.notice(c, fiber.StatusUnprocessableEntity, false, "Nothing was erased",
-			"That is longer than any email address can be (254 characters). Check what was pasted.", nil)
-	}
-	addr := email.Lookup(raw)
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	n, err := a.Store.ForgetEmail(ctx, addr)
-	if err != nil {
+	erased, err := a.Store.Forget(ctx, c.FormValue("email"))
+	switch {
+	case errors.Is(err, store.ErrNoAddress):
+		return a.notice(c, fiber.StatusUnprocessableEntity, false, "Nothing was erased",
+			"Type the email address of the person who asked to be forgotten.", nil)
+	case errors.Is(err, store.ErrAddressTooLong):
+		return a.notice(c, fiber.StatusUnprocessableEntity, false, "Nothing was erased",
+			fmt.Sprintf("That is longer than any email address can be (%d characters). Check what was pasted.", email.MaxLength), nil)
+	case err != nil:
 		return err
 	}
+	n, addr := erased.Signups, erased.Address
 	a.Logger.Info("signups erased on request", "signups", n) // never the address
 	if n == 0 {
 		return a.notice(c, fiber.StatusOK, true, "No signups found",

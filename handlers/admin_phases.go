@@ -11,6 +11,7 @@ import (
 
 	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // handlePhaseNote serves POST /admin/pages/{slug}/phases/{n}/note: the founder writes what
@@ -40,9 +41,9 @@ func (a *admin) handlePhaseNote(c *fiber.Ctx) error {
 			return err
 		}
 		a.Logger.Info("phase note saved", "page", e.Page.Slug, "phase", n, "chars", utf8.RuneCountInString(note))
-		return c.Redirect(fmt.Sprintf("/admin/pages/%s/phases/%d?saved=note#note", e.Page.Slug, n), fiber.StatusSeeOther)
+		return c.Redirect(pages.PhaseURL(e.Page.Slug, n)+"?saved=note#note", fiber.StatusSeeOther)
 	}
-	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page.Slug, e.Page.Title, n, a.Now())
+	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page, n, a.Now())
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (a *admin) handleAPIPhaseResults(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page.Slug, e.Page.Title, n, a.Now())
+	r, ok, err := results.PhaseResults(ctx, a.Store, e.Page, n, a.Now())
 	if err != nil {
 		return err
 	}

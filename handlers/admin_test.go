@@ -14,7 +14,9 @@ import (
 
 	"github.com/litmuslabs/litmus/handlers/views"
 	"github.com/litmuslabs/litmus/internal/results"
+	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
+	"github.com/litmuslabs/litmus/pages"
 )
 
 // chaserRates are the simulated signup rates of the example page's two variants.
@@ -234,4 +236,57 @@ var spaceRE = regexp.MustCompile(`\s+`)
 // collapsed.
 func visibleText(page string) string {
 	return spaceRE.ReplaceAllString(html.UnescapeString(tagRE.ReplaceAllString(page, " ")), " ")
+}
+
+// TestAdminRecordsAndShowsTheDecision: once the verdict is reached, opening the admin
+// records it; it is shown with its date and visitors from then on, also on the list of
+// pages, even after more traffic that alone would say something else.
+func TestAdminRecordsAndShowsTheDecision(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.startPhase("chaser")
+	high := map[string]float64{"no-awkward-emails": 0.25, "paid-on-time": 0.25}
+	e.traffic("chaser", 420, 8, high, 11, "")
+	r := e.apiResults("chaser") // the API records it too
+	if r.Verdict.Kind != "validated" || r.Decision == nil || r.Decision.Kind != "validated" {
+		t.Fatalf("25%% against a 5%% bar after 8 days: verdict %s, decision %+v", r.Verdict.Kind, r.Decision)
+	}
+	decided := r.Decision
+	day := results.DecisionDate(decided.DecidedAt, e.clock())
+	// Nobody signs up for a while: today's numbers change, the decision does not.
+	e.traffic("chaser", 300, 2, map[string]float64{}, 12, "")
+	body := e.adminGet("/admin/pages/chaser")
+	text := visibleText(body)
+	want := "Validated on " + day + " at " + results.Count(decided.Visitors) + " visitors"
+	if !strings.Contains(text, want) || !strings.Contains(text, "Since then: 300 more visitors and 0 more signups.") {
+		t.Errorf("admin page lacks %q and the numbers since:\n%s", want, text)
+	}
+	if !strings.Contains(text, "within about") || !strings.Contains(text, "Look as often as you like") {
+		t.Error("admin page lacks the plan")
+	}
+	index := visibleText(e.adminGet("/admin"))
+	if !strings.Contains(index, "Validated on "+decided.DecidedAt.UTC().Format("2 Jan 2006")) {
+		t.Errorf("the list of pages lacks the decision:\n%s", index)
+	}
+
+	// The bar changes: a new phase starts, and phase 1's decision stays in its timeline
+	// entry and in its own report.
+	ps, err := pages.LoadExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps[0].PassBar.TargetRate = 0.06
+	s, err := site.Build(context.Background(), ps, pages.DefaultTheme(), pages.Options{}, e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.site.Swap(s)
+	text = visibleText(e.adminGet("/admin/pages/chaser"))
+	if !strings.Contains(text, "Decision: "+want) || !strings.Contains(text, "Since then, until the phase ended: 300 more visitors") {
+		t.Errorf("the timeline lacks phase 1's decision:\n%s", text)
+	}
+	text = visibleText(e.adminGet("/admin/pages/chaser/phases/1"))
+	if !strings.Contains(text, want) || !strings.Contains(text, "Since then, until the phase ended: 300 more visitors and 0 more signups.") {
+		t.Errorf("phase 1's report lacks its decision:\n%s", text)
+	}
 }

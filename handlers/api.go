@@ -32,7 +32,11 @@ func (a *admin) handleAPIResults(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), adminTimeout)
 	defer cancel()
-	r, err := results.Page(ctx, a.Store, e, a.Now())
+	now := a.Now()
+	if err := results.Record(ctx, a.Store, e, now); err != nil {
+		return err
+	}
+	r, err := results.Page(ctx, a.Store, e, now)
 	if err != nil {
 		return err
 	}

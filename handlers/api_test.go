@@ -59,7 +59,7 @@ func TestAPIResultsMatchTheStore(t *testing.T) {
 	if math.Abs(r.Phase.Days-2) > 0.01 {
 		t.Errorf("phase days %v, want 2 (the simulated traffic took two days)", r.Phase.Days)
 	}
-	if r.PassBar != (results.PassBar{TargetRate: 0.05, MinVisitors: 400, MinDays: 7}) {
+	if r.PassBar != (results.PassBar{TargetRate: 0.05, MinVisitors: 400, MinDays: 7, Counts: "signups"}) {
 		t.Errorf("pass bar %+v", r.PassBar)
 	}
 	var visitors, signups int64
@@ -198,7 +198,7 @@ func TestAPIExamplesInTheDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.site.Swap(s)
-	if _, err := e.store.SetPhaseNote(context.Background(), "chaser", 1, "paid-on-time won at twice the control's rate; next: test $9 against $19"); err != nil {
+	if _, err := e.store.SetPhaseNote(context.Background(), "chaser", 1, "paid-on-time signed up twice as often, but 480 visitors could not settle it; next: test $9 against $19"); err != nil {
 		t.Fatal(err)
 	}
 	phase2 := s.Lookup("chaser").Phase.StartedAt

@@ -26,6 +26,10 @@ const (
 	// the client gets 429 for the rest of the minute, even with the right password, so
 	// guessing a 26-character generated password stays hopeless.
 	maxLoginFailures = 10
+	// maxGlobalLoginFailures caps wrong passwords per minute from all clients together,
+	// browsers the admin signed in with excepted (see admin_device.go). Without it, 150
+	// addresses made 1,500 guesses in 0.4 s; with it, at most this many are checked a minute.
+	maxGlobalLoginFailures = 100
 	// csrfField is the hidden input of every admin form.
 	csrfField = "_csrf"
 )
@@ -34,12 +38,14 @@ const (
 // those routes share; routes creates one per app.
 type admin struct {
 	*server
-	logins *loginGuard
-	forms  *formtoken.Signer // signs the admin forms' anti-forgery tokens
+	logins    *loginGuard
+	forms     *formtoken.Signer // signs the admin forms' anti-forgery tokens
+	deviceKey []byte            // signs the cookie of browsers the admin signed in with
 }
 
 func (s *server) newAdmin() *admin {
-	return &admin{server: s, logins: newLoginGuard(), forms: adminFormSigner(s.Store.Secret())}
+	return &admin{server: s, logins: newLoginGuard(), forms: adminFormSigner(s.Store.Secret()),
+		deviceKey: deviceKey(s.Store.Secret())}
 }
 
 // adminFormSigner signs admin form tokens with a key of their own, derived from the
@@ -53,24 +59,36 @@ func adminFormSigner(secret []byte) *formtoken.Signer {
 // requireAdmin guards every admin and API route. In order:
 //   - every answer, the refusals included, is Cache-Control: no-store;
 //   - a client that sent too many wrong passwords this minute gets 429, before its
-//     password is even compared;
+//     password is even compared, and so does everyone once maxGlobalLoginFailures were
+//     sent this minute; a browser the admin signed in with before (its signed cookie) is
+//     counted on its own instead, so neither lock-out can be aimed at the admin;
 //   - the credentials are compared in constant time (SHA-256 digests, so not even the
 //     length leaks); a wrong one is counted, logged and answered 401 with the challenge;
 //   - a POST must come from the admin itself (see checkAdminForm).
 func (a *admin) requireAdmin(c *fiber.Ctx) error {
 	noStore(c)
 	now := a.Now()
-	client := a.clientIP(c)
-	if a.logins.lockedOut(client, now) {
-		return a.tooManyFailures(c, now)
+	client, known := a.clientIP(c), false
+	if id := checkDevice(a.deviceKey, c.Cookies(deviceCookie), now); id != "" {
+		client, known = "device:"+id, true
+	}
+	if locked, global := a.logins.lockedOut(client, known, now); locked {
+		return a.tooManyFailures(c, now, global)
 	}
 	user, password, sent := basicAuth(c.Get(fiber.HeaderAuthorization))
 	if sent && a.validCredentials(user, password) {
-		if c.Method() == fiber.MethodPost {
+		switch m := c.Method(); {
+		case m == fiber.MethodGet || m == fiber.MethodHead:
+		case isAPI(c):
+			if err := checkAPIWrite(c); err != nil {
+				return err
+			}
+		default:
 			if err := a.checkAdminForm(c, now); err != nil {
 				return err
 			}
 		}
+		a.rememberDevice(c, known, now)
 		return c.Next()
 	}
 	if sent {
@@ -78,8 +96,8 @@ func (a *admin) requireAdmin(c *fiber.Ctx) error {
 		// password, the name typed, or the client's address.
 		a.Metrics.AdminLoginFails.Inc()
 		a.Logger.Warn("admin login failed", "route", c.Route().Name, "user_admin", user == adminUser)
-		if a.logins.fail(client, now) {
-			return a.tooManyFailures(c, now)
+		if locked, global := a.logins.fail(client, known, now); locked {
+			return a.tooManyFailures(c, now, global)
 		}
 	}
 	c.Set(fiber.HeaderWWWAuthenticate, adminRealm)
@@ -87,8 +105,13 @@ func (a *admin) requireAdmin(c *fiber.Ctx) error {
 		`Sign in as user "admin" with the admin password: LITMUS_ADMIN_PASSWORD, or the one Litmus printed when it started.`)
 }
 
-func (a *admin) tooManyFailures(c *fiber.Ctx, now time.Time) error {
+func (a *admin) tooManyFailures(c *fiber.Ctx, now time.Time, global bool) error {
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secondsToNextMinute(now)))
+	if global {
+		return fiber.NewError(fiber.StatusTooManyRequests,
+			"Too many wrong passwords were sent to this server in the last minute, so sign-ins from new browsers are paused. "+
+				"Please wait a minute, then sign in again. Browsers you signed in with before are let in.")
+	}
 	return fiber.NewError(fiber.StatusTooManyRequests,
 		"Too many wrong passwords from your network. Please wait a minute, then sign in again.")
 }
@@ -149,6 +172,24 @@ func (a *admin) checkAdminForm(c *fiber.Ctx, now time.Time) error {
 	return nil
 }
 
+// checkAPIWrite refuses an API write a browser would send on behalf of another site. The
+// API has no form tokens (scripts call it), so it relies on what a forged request cannot
+// do: a cross-site page cannot send PUT or DELETE, nor a POST with a JSON body, without
+// the browser first asking this server (CORS), which never says yes; and a browser marks
+// the request cross-site (Sec-Fetch-Site, Origin), which is refused outright.
+func checkAPIWrite(c *fiber.Ctx) error {
+	if crossSite(c) || c.Get("Sec-Fetch-Site") == "same-site" {
+		return fiber.NewError(fiber.StatusForbidden, "The API does not accept requests sent by another website.")
+	}
+	if c.Method() == fiber.MethodPost {
+		ct, _, _ := strings.Cut(c.Get(fiber.HeaderContentType), ";")
+		if !strings.EqualFold(strings.TrimSpace(ct), fiber.MIMEApplicationJSON) {
+			return fiber.NewError(fiber.StatusUnsupportedMediaType, "Send the body as JSON, with Content-Type: application/json.")
+		}
+	}
+	return nil
+}
+
 // formToken is the anti-forgery token for the admin forms rendered now.
 func (a *admin) formToken(now time.Time) string {
 	return a.forms.Sign(formtoken.Token{Page: adminUser, Variant: "form", Visitor: adminUser, Rendered: now})
@@ -157,7 +198,8 @@ func (a *admin) formToken(now time.Time) string {
 func secondsToNextMinute(now time.Time) int { return 60 - int(now.Unix()%60) }
 
 // loginGuard locks out a client that sent maxLoginFailures wrong passwords in a minute, for
-// the rest of that minute. Failures are counted by internal/ratelimit (clients told apart
+// the rest of that minute, and every client but the admin's known browsers once
+// maxGlobalLoginFailures were sent in the minute. Failures are counted by internal/ratelimit (clients told apart
 // by a salted hash, never stored); the lock-out list holds the same kind of hash, under a
 // key made at start and never written anywhere, and is emptied every minute.
 type loginGuard struct {
@@ -166,6 +208,7 @@ type loginGuard struct {
 
 	mu     sync.Mutex
 	minute int64
+	global int // wrong passwords this minute from clients that are not known browsers
 	locked map[[sha256.Size]byte]bool
 }
 
@@ -175,32 +218,48 @@ func newLoginGuard() *loginGuard {
 	return g
 }
 
-// lockedOut reports whether client is locked out at now.
-func (g *loginGuard) lockedOut(client string, now time.Time) bool {
+// lockedOut reports whether client is locked out at now, and whether by the global cap.
+// known marks a browser the admin signed in with: only its own failures count against it.
+func (g *loginGuard) lockedOut(client string, known bool, now time.Time) (locked, global bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.turn(now)
-	return g.locked[g.hash(client)]
+	if g.locked[g.hash(client)] {
+		return true, false
+	}
+	if !known && g.global >= maxGlobalLoginFailures {
+		return true, true
+	}
+	return false, false
 }
 
-// fail records a wrong password from client and reports whether it is now locked out.
-func (g *loginGuard) fail(client string, now time.Time) bool {
-	if g.failures.Allow(client, now) {
-		return false
-	}
+// fail records a wrong password from client and reports whether it is now locked out (and
+// whether by the global cap).
+func (g *loginGuard) fail(client string, known bool, now time.Time) (locked, global bool) {
+	allowed := g.failures.Allow(client, now)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.turn(now)
-	if len(g.locked) < ratelimit.MaxClients {
-		g.locked[g.hash(client)] = true
+	if !known {
+		g.global++
 	}
-	return true
+	if !allowed {
+		if len(g.locked) < ratelimit.MaxClients {
+			g.locked[g.hash(client)] = true
+		}
+		return true, false
+	}
+	if !known && g.global >= maxGlobalLoginFailures {
+		return true, true
+	}
+	return false, false
 }
 
 // turn empties the lock-out list when a new minute starts. Must hold g.mu.
 func (g *loginGuard) turn(now time.Time) {
 	if m := now.Unix() / 60; m != g.minute {
 		g.minute = m
+		g.global = 0
 		clear(g.locked)
 	}
 }

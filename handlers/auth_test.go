@@ -121,7 +121,7 @@ func TestLockoutIsPerClient(t *testing.T) {
 	if resp, _ := other.adminReq("GET", "/admin", testPassword, nil); resp.StatusCode != 200 {
 		t.Errorf("another client = %d, want 200", resp.StatusCode)
 	}
-	trusted := newEnv(t, func(d *Deps) { d.TrustProxy = true })
+	trusted := newEnv(t, behindTestProxy)
 	for range maxLoginFailures + 1 {
 		trusted.adminReq("GET", "/admin", "wrong", nil, "Fly-Client-IP", "203.0.113.7")
 	}
@@ -138,7 +138,7 @@ func TestLockoutIsPerClient(t *testing.T) {
 func TestFailedLoginIsLoggedWithoutSecrets(t *testing.T) {
 	t.Parallel()
 	var logs syncLog
-	e := newEnv(t, func(d *Deps) { d.Logger = slog.New(slog.NewTextHandler(&logs, nil)); d.TrustProxy = true })
+	e := newEnv(t, func(d *Deps) { d.Logger = slog.New(slog.NewTextHandler(&logs, nil)); behindTestProxy(d) })
 	e.adminReq("GET", "/api/v1/pages", "s3cret-guess", nil, "Fly-Client-IP", "203.0.113.7")
 	req := httptest.NewRequest("GET", "/admin", nil)
 	req.SetBasicAuth("mallory", "another-guess")

@@ -71,7 +71,8 @@ func TestCSVExportHasOneRowPerSignupWithFieldsAndSource(t *testing.T) {
 
 	header, rows := e.exportCSV("chaser")
 	wantHeader := []string{"time", "email", "first_name", "work", "consent", "variant", "counted",
-		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host", "phase", "later_phases"}
+		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host",
+		"phase", "later_phases", "confirmed", "referred", "answers"}
 	if !slices.Equal(header, wantHeader) {
 		t.Fatalf("header %q,\nwant   %q", header, wantHeader)
 	}
@@ -196,7 +197,7 @@ func TestCSVExportOfAPageWithoutSignupsIsTheHeader(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	header, rows := e.exportCSV("taxpot")
-	if len(rows) != 0 || header[0] != "time" || header[len(header)-1] != "later_phases" {
+	if len(rows) != 0 || header[0] != "time" || header[len(header)-1] != "answers" {
 		t.Errorf("empty export: header %q, %d rows", header, len(rows))
 	}
 }

@@ -150,7 +150,7 @@ func TestRouterNotFoundDoesNotQuoteThePath(t *testing.T) {
 func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 	t.Parallel()
 	for _, trust := range []bool{false, true} {
-		e := newEnv(t, func(d *Deps) { d.TrustProxy = trust })
+		e := newEnv(t, func(d *Deps) { d.TrustProxy, d.ProxyNets = trust, testProxyNets })
 		cookie, token := e.visit("/")
 		e.advance(5 * time.Second)
 		invalid := validForm(token, "not-an-email")
@@ -341,7 +341,9 @@ func TestSpoofedClientAddressDoesNotEscapeTheLimit(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := newEnv(t, func(d *Deps) { d.TrustProxy, d.SignupLimit, d.GlobalLimit = c.trustProxy, c.perClient, c.global })
+			e := newEnv(t, func(d *Deps) {
+				d.TrustProxy, d.ProxyNets, d.SignupLimit, d.GlobalLimit = c.trustProxy, testProxyNets, c.perClient, c.global
+			})
 			cookie, token := e.visit("/")
 			e.advance(3 * time.Second)
 			var got []int

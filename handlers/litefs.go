@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -60,16 +59,18 @@ func (s *server) forwardWrites(c *fiber.Ctx) error {
 }
 
 // unreachable answers a write the primary could not be asked to do (a failover in
-// progress). A signup goes on to the signup handler here, whose store refuses it
-// (store.ErrReplica): the visitor gets the usual 503 with the form and their input kept.
+// progress). A visitor's request (a signup, answers, a confirmation) goes on to its own
+// handler here, whose store refuses it (store.ErrReplica): the visitor gets that handler's
+// 503 in the page's language, a signup with the form and their input kept. The admin and
+// the API, which stay in English, get unavailable.
 func (s *server) unreachable(c *fiber.Ctx) error {
-	if c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/signup") {
+	if !isAdminPath(c.Path()) {
 		return c.Next()
 	}
 	return s.unavailable(c)
 }
 
-// unavailable is the answer to an admin action when the primary cannot be reached.
+// unavailable is the answer to an admin or API write when the primary cannot be reached.
 func (s *server) unavailable(c *fiber.Ctx) error {
 	noStore(c)
 	c.Set(fiber.HeaderRetryAfter, "5")

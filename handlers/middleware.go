@@ -37,9 +37,17 @@ func (s *server) observe(c *fiber.Ctx) error {
 // is the theme's strictest (error pages, admin); a landing page replaces it with the one its
 // prepared bytes need, which still allows nothing from third parties but a logo the page file
 // names, and no inline script.
+//
+// The policy is set after the handler, and only if it set none: a landing page's policy is
+// long, and writing the strictest one first only to replace it cost every view two copies
+// and scans of a few hundred bytes.
 func (s *server) securityHeaders(c *fiber.Ctx) error {
-	s.setSecurityHeaders(c)
-	return c.Next()
+	s.setFixedHeaders(c)
+	err := c.Next()
+	if h := &c.Response().Header; len(h.PeekBytes(headerCSP)) == 0 {
+		h.SetCanonical(headerCSP, s.errorCSP)
+	}
+	return err
 }
 
 // fixedHeaders are the security headers every response carries with the same value. They
@@ -63,8 +71,13 @@ var (
 // setSecurityHeaders sets the headers of securityHeaders. handleError calls it too, because
 // errors fasthttp raises before routing (413, 431, a malformed request) skip the middleware.
 func (s *server) setSecurityHeaders(c *fiber.Ctx) {
+	c.Response().Header.SetCanonical(headerCSP, s.errorCSP)
+	s.setFixedHeaders(c)
+}
+
+// setFixedHeaders sets the security headers that do not depend on the response.
+func (s *server) setFixedHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
-	h.SetCanonical(headerCSP, s.errorCSP)
 	for _, kv := range fixedHeaders {
 		h.SetCanonical(kv[0], kv[1])
 	}
@@ -79,7 +92,7 @@ func (s *server) isHTTPS(c *fiber.Ctx) bool {
 	if c.Context().IsTLS() {
 		return true
 	}
-	return s.TrustProxy && strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
+	return s.fromProxy(c) && strings.EqualFold(c.Get("X-Forwarded-Proto"), "https")
 }
 
 // noStore marks a response as never to be cached (admin, API, anything per-person).

@@ -20,7 +20,7 @@ import (
 // not counted. A person's first view in the current phase is queued as an exposure.
 func (s *server) handlePage(c *fiber.Ctx) error {
 	e, err := s.entry(c)
-	if err != nil {
+	if e == nil {
 		return err
 	}
 	page := e.Page.Slug
@@ -62,7 +62,7 @@ func (s *server) handlePage(c *fiber.Ctx) error {
 		if !s.Store.Seen(e.Phase.ID, id) { // a returning visitor's exposure is kept already
 			s.Store.RecordExposure(store.Exposure{
 				PhaseID: e.Phase.ID, Page: page, VisitorID: id, Variant: variant, At: s.Now(),
-				Source: source(c),
+				Source: source(c), RefCode: refCode(c, e.Page),
 			})
 		}
 	}
@@ -82,7 +82,7 @@ var (
 func (s *server) servePreview(c *fiber.Ctx, e *site.Entry, variant string) error {
 	b, ok := e.Prepared.Previews[variant]
 	if !ok {
-		return fiber.NewError(fiber.StatusNotFound, "This page has no variant called “"+store.Clip(variant, 40)+"”.")
+		return fiber.NewError(fiber.StatusNotFound, e.Page.Msg().Text("preview.no_variant", "variant", store.Clip(variant, 40)))
 	}
 	s.Metrics.UncountedViews.WithLabelValues(e.Page.Slug, "preview").Inc()
 	c.Set("X-Robots-Tag", "noindex, nofollow")
@@ -103,18 +103,21 @@ func (s *server) writePage(c *fiber.Ctx, r *pages.Rendered, token string) error 
 	return r.WriteWithToken(c.Response().BodyWriter(), token)
 }
 
-// entry finds the page for GET / or /{slug}, or answers 404.
+// entry finds the page for GET / or /{slug}, or answers 404. A nil entry with a nil error
+// means the answer (a redirect) is already written.
 func (s *server) entry(c *fiber.Ctx) (*site.Entry, error) {
-	st := s.Site.Load()
 	slug := c.Params("slug")
-	if slug == "" {
-		if st.Default == nil {
-			return nil, fiber.NewError(fiber.StatusNotFound, "No page here yet.")
-		}
-		return st.Default, nil
-	}
-	if e := st.Lookup(slug); e != nil {
+	if e := s.resolve(c, slug); e != nil {
 		return e, nil
+	}
+	if e := s.movedTo(c, slug); e != nil {
+		// An old /{slug} link to a page that now has its own domain: send the visitor there,
+		// with its query (a share link's ?ref=, a campaign's utm_*) kept.
+		to := pages.URLsOf(e.Page, "").Public
+		if q := c.Request().URI().QueryString(); len(q) > 0 {
+			to += "?" + string(q)
+		}
+		return nil, c.Redirect(to, fiber.StatusFound)
 	}
 	return nil, fiber.ErrNotFound
 }
@@ -137,7 +140,7 @@ func source(c *fiber.Ctx) store.Source {
 		UTMContent:  clean(c.Query("utm_content"), maxUTMLen),
 	}
 	if ref := c.Get(fiber.HeaderReferer); ref != "" {
-		if u, err := url.Parse(ref); err == nil && u.Host != "" && !strings.EqualFold(u.Host, c.Hostname()) {
+		if u, err := url.Parse(ref); err == nil && u.Host != "" && !strings.EqualFold(u.Hostname(), requestHost(c)) {
 			src.ReferrerHost = clean(strings.ToLower(u.Hostname()), maxHostLen)
 		}
 	}

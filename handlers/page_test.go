@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/litmuslabs/litmus/pages"
 )
 
 func TestDefaultPageAssignsAStickyVariant(t *testing.T) {
@@ -82,7 +84,7 @@ func TestVariantsSplitAcrossVisitors(t *testing.T) {
 
 func TestSecureCookieBehindHTTPSProxy(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(d *Deps) { d.TrustProxy = true })
+	e := newEnv(t, behindTestProxy)
 	resp, _ := e.get("/", "X-Forwarded-Proto", "https")
 	for _, c := range resp.Cookies() {
 		if c.Name == VisitorCookie && !c.Secure {
@@ -217,6 +219,13 @@ func TestNotFoundThanksHealthAndHeaders(t *testing.T) {
 	}
 	if src := cspDirective(resp.Header.Get("Content-Security-Policy"), "script-src"); src != "'self'" {
 		t.Errorf("CSP script-src = %q, want exactly 'self' (no inline script, no third party)", src)
+	}
+	if n := len(resp.Header.Values("Content-Security-Policy")); n != 1 {
+		t.Errorf("a page carries %d Content-Security-Policy headers, want its own only", n)
+	}
+	resp, _ = e.get("/healthz") // no policy of its own: the strictest
+	if got := resp.Header.Values("Content-Security-Policy"); len(got) != 1 || got[0] != pages.DefaultTheme().ErrorCSP() {
+		t.Errorf("healthz policy = %q, want the theme's strictest", got)
 	}
 	resp, _ = e.get("/static/app.css")
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "max-age=31536000") {

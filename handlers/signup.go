@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -21,22 +22,22 @@ import (
 // to try again, with their input kept.
 const signupTimeout = 5 * time.Second
 
-// handleSignup serves POST /{slug}/signup. On success it answers 303 to the thanks page
+// handleSignup serves POST /{slug}/signup (POST /signup on a page's own domain). On success it answers 303 to the thanks page
 // (201 JSON for clients that ask for JSON) only after the signup's transaction committed.
 // On invalid input it shows the form again (422) with each message next to its field and
 // everything the visitor typed kept. Traps for bots answer like a success and store nothing.
 func (s *server) handleSignup(c *fiber.Ctx) error {
-	st := s.Site.Load()
-	e := st.Lookup(c.Params("slug"))
+	e := s.routed(c)
 	if e == nil {
 		return fiber.ErrNotFound
 	}
 	page := e.Page.Slug
+	msgs := e.Page.Msg()
 	reject := func(reason string) { s.Metrics.SignupsRejected.WithLabelValues(page, reason).Inc() }
 
 	if crossSite(c) {
 		reject("cross_site")
-		return fiber.NewError(fiber.StatusForbidden, "This form can only be sent from its own page. Please open the page and sign up there.")
+		return fiber.NewError(fiber.StatusForbidden, msgs.Text("form.cross_site"))
 	}
 
 	now := s.Now()
@@ -51,10 +52,10 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		// A stale page from before a restart with a new secret, or a forged post: show the
 		// form again with a fresh token and the input kept; a person just sends it again.
 		reject("bad_token")
-		return again(fiber.StatusUnprocessableEntity, ferrs, "Sorry, this form had expired. Please check your details and send it again.")
+		return again(fiber.StatusUnprocessableEntity, ferrs, msgs.Text("form.bad_token"))
 	case errors.Is(terr, formtoken.ErrExpired):
 		reject("expired")
-		return again(fiber.StatusUnprocessableEntity, ferrs, "This page was open for a long time, so the form expired. Please send it again.")
+		return again(fiber.StatusUnprocessableEntity, ferrs, msgs.Text("form.expired"))
 	}
 	// The honeypot: a field hidden from people by CSS (not type=hidden) that naive bots fill.
 	if strings.TrimSpace(c.FormValue(pages.HoneypotField)) != "" {
@@ -65,10 +66,15 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		reject("too_fast")
 		return s.fakeSuccess(c, e)
 	}
-	if !s.limits.Allow(s.clientIP(c), now) {
+	if client := s.clientIP(c); !s.limits.Allow(client, now) {
 		reject("rate_limited")
 		c.Set(fiber.HeaderRetryAfter, "60")
-		return fiber.NewError(fiber.StatusTooManyRequests, "Too many signups from your network in the last minute. Please wait a minute and try again.")
+		msg := msgs.Text("form.too_many")
+		if ip := net.ParseIP(client); ip != nil && ip.IsLoopback() {
+			// Only the founder trying Litmus on their own machine signs up from loopback.
+			msg += " " + msgs.Text("form.too_many_local")
+		}
+		return fiber.NewError(fiber.StatusTooManyRequests, msg)
 	}
 	if ferrs != nil {
 		reject("invalid")
@@ -77,14 +83,20 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 
 	ctx, cancel := context.WithTimeout(c.UserContext(), signupTimeout)
 	defer cancel()
-	res, err := s.Store.InsertSignup(ctx, store.Signup{
+	su := store.Signup{
 		PhaseID: tok.Phase, Page: page, Email: form.Email, VisitorID: tok.Visitor,
 		Variant: tok.Variant, Fields: form.Fields, At: now,
-	})
+	}
+	if e.Page.DoubleOptIn {
+		// The confirmation mail is queued in the same transaction; its link goes to the
+		// page's own domain when it has one.
+		su.ConfirmLinkBase = pages.URLsOf(e.Page, s.origin(c)).Origin
+	}
+	res, err := s.Store.InsertSignup(ctx, su)
 	if err != nil {
 		reject("unavailable")
 		s.Logger.Error("signup not stored", "page", page, "err", err)
-		return again(fiber.StatusServiceUnavailable, nil, "Sorry, we couldn't save your signup just now. Please try again in a moment.")
+		return again(fiber.StatusServiceUnavailable, nil, msgs.Text("form.unavailable"))
 	}
 	if s.LiteFS != nil && s.LiteFS.Confirm != nil {
 		// Committed here, but acknowledged only once a replica holds it too: a signup
@@ -93,20 +105,30 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		if err := s.LiteFS.Confirm(ctx); err != nil {
 			reject("unconfirmed")
 			s.Logger.Error("signup stored on the primary but not confirmed by a replica; answered 503", "page", page, "err", err)
-			return again(fiber.StatusServiceUnavailable, nil, "Sorry, we couldn't save your signup just now. Please try again in a moment.")
+			return again(fiber.StatusServiceUnavailable, nil, msgs.Text("form.unavailable"))
 		}
 	}
 	if res.Duplicate {
 		// The same answer as a first signup: saying "already signed up" would let anyone
 		// test which addresses are on the list.
 		reject("duplicate")
+		return s.success(c, e, 0)
 	}
-	return s.success(c, e)
+	if su.ConfirmLinkBase != "" && s.MailQueued != nil {
+		s.MailQueued()
+	}
+	if res.Repeat {
+		// Counted in this phase, but the contact is the one stored before: like a
+		// duplicate, its share link and answers are not handed to whoever typed the address.
+		return s.success(c, e, 0)
+	}
+	return s.success(c, e, res.ID)
 }
 
-// success answers a stored (or duplicate) signup.
-func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
-	thanks := "/" + e.Page.Slug + "/thanks"
+// success answers a stored (or duplicate) signup: id is the new signup's, 0 for anything
+// else (see thanksPath).
+func (s *server) success(c *fiber.Ctx, e *site.Entry, id int64) error {
+	thanks := s.thanksPath(e, id)
 	if wantsJSON(c) {
 		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ok": true, "redirect": thanks})
 	}
@@ -114,7 +136,7 @@ func (s *server) success(c *fiber.Ctx, e *site.Entry) error {
 }
 
 // fakeSuccess answers a trapped bot exactly like a person, so it learns nothing.
-func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e) }
+func (s *server) fakeSuccess(c *fiber.Ctx, e *site.Entry) error { return s.success(c, e, 0) }
 
 // formAgain shows the form again with the errors and the visitor's input (status 422, or
 // 503 when the database could not take the signup).
@@ -154,16 +176,20 @@ func viewer(c *fiber.Ctx, e *site.Entry, tok formtoken.Token, terr error) formto
 	return formtoken.Token{Visitor: "unknown", Variant: e.Page.Control().ID}
 }
 
-// crossSite reports a POST that a browser says came from another site. Sec-Fetch-Site is
-// sent by every current browser; Origin is the fallback. A request with neither (an old
+// crossSite reports a POST that a browser says came from another site, or from another host
+// than the one it is sent to. Sec-Fetch-Site is sent by every current browser; Origin is the
+// fallback. A request with neither (an old
 // browser, curl) is let through: the token and the limits still apply.
 func crossSite(c *fiber.Ctx) bool {
 	switch c.Get("Sec-Fetch-Site") {
 	case "cross-site":
 		return true
-	case "same-origin", "same-site", "none":
+	case "same-origin", "none":
 		return false
 	}
+	// "same-site" is another host under the same registrable domain, which may be another
+	// page's own domain (a.example.com next to b.example.com): like a browser without
+	// Sec-Fetch-Site, it must show an Origin that is this request's own host.
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" {
 		return false

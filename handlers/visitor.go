@@ -41,11 +41,11 @@ func (s *server) setVisitorCookie(c *fiber.Ctx, id string) {
 }
 
 // clientIP returns the visitor's address for rate limiting (it is never stored). Behind
-// Fly.io's proxy (TrustProxy) it is Fly-Client-IP, which the proxy sets and a client cannot
-// forge; the header is used only when it parses as an address. X-Forwarded-For is never
-// trusted: any client can write it.
+// Fly.io's proxy (TrustProxy, on a connection from a proxy network: see fromProxy) it is
+// Fly-Client-IP, which the proxy sets and a client cannot forge; the header is used only
+// when it parses as an address. X-Forwarded-For is never trusted: any client can write it.
 func (s *server) clientIP(c *fiber.Ctx) string {
-	if s.TrustProxy {
+	if s.fromProxy(c) {
 		if ip := net.ParseIP(c.Get("Fly-Client-IP")); ip != nil {
 			return ip.String()
 		}

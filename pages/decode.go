@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/litmuslabs/litmus/internal/i18n"
 )
 
 // fileDecoder reads typed values out of one decoded page file, reporting every problem on
@@ -17,6 +19,7 @@ type fileDecoder struct {
 	// meant holds the paths of keys that an unknown key was suggested for. A missing key
 	// there is not reported again: "unknown key button; did you mean cta?" says it all.
 	meant map[string]bool
+	msgs  *i18n.Messages // the page's language, for the defaults it fills in
 }
 
 // fileSection is one section (TOML table) of a page file: the top level, [thanks], one

@@ -44,6 +44,7 @@ func (p *Page) ExperimentDefinition() ExperimentDefinition {
 			TargetRate:    p.PassBar.TargetRate,
 			MinVisitors:   p.PassBar.MinVisitors,
 			MinDays:       p.PassBar.MinDays,
+			Counts:        p.PassBar.Counts,
 			IfValidated:   p.PassBar.IfValidated,
 			IfInvalidated: p.PassBar.IfInvalidated,
 		},
@@ -88,11 +89,14 @@ func (d ExperimentDefinition) Variant(id string) *VariantDefinition {
 // PassBarDefinition is the pass bar in a definition. The commitments are left out of the
 // JSON when empty, so pages written before they existed keep their hash (and their phase).
 type PassBarDefinition struct {
-	TargetRate    float64 `json:"target_rate"`
-	MinVisitors   int     `json:"min_visitors"`
-	MinDays       int     `json:"min_days"`
-	IfValidated   string  `json:"if_validated,omitempty"`
-	IfInvalidated string  `json:"if_invalidated,omitempty"`
+	TargetRate  float64 `json:"target_rate"`
+	MinVisitors int     `json:"min_visitors"`
+	MinDays     int     `json:"min_days"`
+	// Counts is what the bar judges: "" for every counted signup, or CountsConfirmed.
+	// It is only written when it is not the default, like the commitments.
+	Counts        string `json:"counts,omitempty"`
+	IfValidated   string `json:"if_validated,omitempty"`
+	IfInvalidated string `json:"if_invalidated,omitempty"`
 }
 
 // VariantDefinition is one variant's weight and pitch in a definition.
@@ -104,4 +108,26 @@ type VariantDefinition struct {
 	Body        string `json:"body"`
 	CTA         string `json:"cta"`
 	Price       string `json:"price"`
+}
+
+// FromDefinition rebuilds, from a test phase's stored definition, the part of page slug that
+// its results need: variants (the first is the control), weights and pass bar. It is how
+// `litmus results` reports a page that is in the database but no longer in the page files.
+// The result has no fields, theme or file; its title is its first variant's headline.
+func FromDefinition(slug string, canonical []byte) (*Page, error) {
+	def, err := ParseDefinition(canonical)
+	if err != nil {
+		return nil, fmt.Errorf("pages: the stored definition of /%s is not readable: %w", slug, err)
+	}
+	if len(def.Variants) == 0 || def.PassBar.TargetRate <= 0 || def.PassBar.TargetRate >= 1 {
+		return nil, fmt.Errorf("pages: the stored definition of /%s has no variants or no pass bar", slug)
+	}
+	p := &Page{Slug: slug, Title: def.Variants[0].Headline, File: "the database",
+		PassBar: PassBar{TargetRate: def.PassBar.TargetRate, MinVisitors: def.PassBar.MinVisitors, MinDays: def.PassBar.MinDays,
+			IfValidated: def.PassBar.IfValidated, IfInvalidated: def.PassBar.IfInvalidated}}
+	for _, v := range def.Variants {
+		p.Variants = append(p.Variants, Variant{ID: v.ID, Weight: v.Weight, Headline: v.Headline,
+			Subheadline: v.Subheadline, Body: v.Body, CTA: v.CTA, Price: v.Price})
+	}
+	return p, nil
 }

@@ -15,7 +15,7 @@ type ChangeKind string
 // The kinds of change. Those of the experiment definition (pass bar, commitments, weights,
 // variants) start a new test phase once visitors have arrived; the others do not.
 const (
-	ChangePassBar         ChangeKind = "pass_bar"         // target, min_visitors or min_days
+	ChangePassBar         ChangeKind = "pass_bar"         // target, min_visitors, min_days or counts
 	ChangeCommitment      ChangeKind = "commitment"       // if_validated or if_invalidated
 	ChangeWeight          ChangeKind = "weight"           // one variant's share of visitors
 	ChangeVariantAdded    ChangeKind = "variant_added"    // a new variant id
@@ -26,6 +26,7 @@ const (
 	ChangeLook            ChangeKind = "look"             // colour, logo, social image, default page
 	ChangeFields          ChangeKind = "fields"           // the signup form
 	ChangeThanks          ChangeKind = "thanks"           // the thank-you page
+	ChangeSignals         ChangeKind = "signals"          // double_opt_in, confirmation, referrals, questions
 )
 
 // Change is one readable difference between two versions of a page: what a founder reads
@@ -55,6 +56,9 @@ func DiffDefinitions(old, cur ExperimentDefinition) []Change {
 	}
 	if ob.MinDays != nb.MinDays {
 		bar = append(bar, fmt.Sprintf("min_days %d → %d", ob.MinDays, nb.MinDays))
+	}
+	if ob.Counts != nb.Counts {
+		bar = append(bar, "counts "+countsName(ob.Counts)+" → "+countsName(nb.Counts))
 	}
 	if len(bar) > 0 {
 		add(ChangePassBar, "", "pass bar: %s", strings.Join(bar, ", "))
@@ -131,7 +135,36 @@ func DiffPages(old, cur *Page) []Change {
 	if old.Thanks != cur.Thanks {
 		add(ChangeThanks, "thank-you page changed")
 	}
+	var signals []string
+	if old.DoubleOptIn != cur.DoubleOptIn {
+		signals = append(signals, "double_opt_in")
+	}
+	if (old.DoubleOptIn || cur.DoubleOptIn) && old.Confirmation != cur.Confirmation { // its defaults follow the title
+		signals = append(signals, "confirmation")
+	}
+	if old.Referrals != cur.Referrals {
+		signals = append(signals, "referrals")
+	}
+	if !slices.EqualFunc(old.Questions, cur.Questions, sameQuestion) {
+		signals = append(signals, "questions")
+	}
+	if len(signals) > 0 {
+		add(ChangeSignals, "%s changed", strings.Join(signals, ", "))
+	}
 	return out
+}
+
+func sameQuestion(a, b Question) bool {
+	return a.Name == b.Name && a.Kind == b.Kind && a.Label == b.Label &&
+		a.MaxLength == b.MaxLength && slices.Equal(a.Options, b.Options)
+}
+
+// countsName is a pass bar's counts as the page file writes it.
+func countsName(c string) string {
+	if c == "" {
+		return CountsSignups
+	}
+	return c
 }
 
 // StartsNewPhase reports whether any of changes is part of the experiment definition.

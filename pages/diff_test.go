@@ -57,6 +57,14 @@ func TestDiffPagesSaysWhatChanged(t *testing.T) {
 		{"thank-you", func(p *Page) { p.Thanks.Body = "We'll write soon." }, []Change{
 			{Kind: ChangeThanks, Text: "thank-you page changed"}}},
 		{"look", func(p *Page) { p.BrandColor = "#000000" }, []Change{{Kind: ChangeLook, Text: "brand_color changed"}}},
+		{"counts", func(p *Page) { p.DoubleOptIn, p.PassBar.Counts = true, CountsConfirmed }, []Change{
+			{Kind: ChangePassBar, Text: "pass bar: counts signups → confirmed", NewPhase: true},
+			{Kind: ChangeSignals, Text: "double_opt_in changed"}}},
+		{"signals", func(p *Page) {
+			p.Referrals = true
+			p.Questions = []Question{{Name: "pay", Kind: QuestionChoice, Label: "Would you pay?", Options: []string{"yes", "no"}}}
+		}, []Change{{Kind: ChangeSignals, Text: "referrals, questions changed"}}},
+		{"confirmation copy without double opt-in", func(p *Page) { p.Confirmation.Subject = "Confirm" }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -132,7 +132,7 @@ var allowedElements = set("html", "head", "meta", "title", "link", "style", "scr
 	"a", "img", "ul", "ol", "li", "blockquote", "code", "pre", "hr", "br", "form", "label",
 	"input", "textarea", "select", "option", "button", "span")
 
-var allowedAttributes = set("lang", "charset", "name", "content", "property", "rel", "href",
+var allowedAttributes = set("lang", "dir", "data-copied", "charset", "name", "content", "property", "rel", "href",
 	"type", "src", "defer", "class", "id", "role", "tabindex", "alt", "height", "method",
 	"action", "data-signup", "data-thanks", "data-error-summary", "data-share", "value",
 	"maxlength", "autocomplete", "autocapitalize", "spellcheck", "placeholder", "required",

@@ -26,3 +26,13 @@ func Examples() fs.FS {
 func LoadExamples() ([]*Page, error) {
 	return LoadDir(exampleFiles, "examples")
 }
+
+// StarterTemplate is the text a new page starts from when it is not a copy of another page:
+// the first built-in example, which explains every key in its comments.
+func StarterTemplate() []byte {
+	data, err := exampleFiles.ReadFile("examples/chaser.toml")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return data
+}

@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"slices"
 	"testing"
+
+	"github.com/litmuslabs/litmus/internal/i18n"
 )
 
 // The examples are the format's tutorial and what a fresh install serves, so they must
@@ -44,7 +46,7 @@ func TestExamplesLoadAsDocumented(t *testing.T) {
 	if want := []FieldKind{FieldEmail, FieldText, FieldSelect, FieldCheckbox}; !slices.Equal(kinds, want) {
 		t.Errorf("chaser field kinds = %v, want %v", kinds, want)
 	}
-	if taxpot.Thanks.Body != DefaultThanksBody {
+	if taxpot.Thanks.Body != i18n.MustFor("en").Text("thanks.body") {
 		t.Errorf("taxpot has no [thanks], so it must show the default thank-you text")
 	}
 }

@@ -1,5 +1,7 @@
 package pages
 
+import "github.com/litmuslabs/litmus/internal/email"
+
 // The bounds of a page file. Every value a founder writes is bounded, so a typo (a pasted
 // novel, a weight of 10^9) fails at load with a clear message instead of misbehaving in
 // front of visitors. Lengths count characters (Unicode code points), not bytes. The same
@@ -46,7 +48,7 @@ const (
 // The longest value a visitor may type into each kind of field, and the default when the
 // page file sets no max_length.
 const (
-	maxEmailLength        = 254 // RFC 5321's limit on a forward path
+	maxEmailLength        = email.MaxLength
 	defaultTextLength     = 200
 	maxTextLength         = 1000
 	defaultTextareaLength = 2000

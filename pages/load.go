@@ -50,6 +50,7 @@ func LoadDir(fsys fs.FS, dir string) ([]*Page, error) {
 		all = append(all, lf)
 	}
 	errs = append(errs, checkSlugsUnique(all)...)
+	errs = append(errs, checkDomainsUnique(all)...)
 	errs = append(errs, chooseDefault(all, pattern)...)
 	if len(errs) > 0 {
 		return nil, errs.sorted()
@@ -171,11 +172,19 @@ func checkSlugsUnique(all []loadedFile) Errors {
 	return errs
 }
 
-// chooseDefault decides which page GET / serves: the only page, or the one page with
-// default = true. Guessing among several would send the founder's traffic to the wrong page.
-func chooseDefault(all []loadedFile, pattern string) Errors {
-	if len(all) == 1 {
-		if all[0].page != nil {
+// chooseDefault decides which page GET / of the main site serves: the only page without
+// domains, or the one page with default = true. Guessing among several would send the
+// founder's traffic to the wrong page. Pages with domains are served at / on their own hosts
+// and take no part; with none left, the main site's root has no page.
+func chooseDefault(every []loadedFile, pattern string) Errors {
+	var all []loadedFile
+	for _, lf := range every {
+		if lf.page == nil || len(lf.page.Domains) == 0 {
+			all = append(all, lf)
+		}
+	}
+	if len(all) <= 1 {
+		if len(all) == 1 && all[0].page != nil {
 			all[0].page.Default = true
 		}
 		return nil

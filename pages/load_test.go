@@ -64,7 +64,7 @@ func TestSinglePageIsTheDefaultWithSensibleDefaults(t *testing.T) {
 	if len(p.Fields) != 1 || !fieldsEqual(p.Fields[0], wantEmail) {
 		t.Errorf("Fields = %+v, want only the default email field %+v", p.Fields, wantEmail)
 	}
-	if p.Thanks.Headline != DefaultThanksHeadline || p.Thanks.Body != DefaultThanksBody || p.Thanks.ShareText != "" {
+	if p.Thanks.Headline != "You're on the list" || !strings.HasPrefix(p.Thanks.Body, "We're not ready yet") || p.Thanks.ShareText != "" {
 		t.Errorf("Thanks = %+v, want the honest default", p.Thanks)
 	}
 }

@@ -5,6 +5,8 @@
 // never the other way round.
 package pages
 
+import "github.com/litmuslabs/litmus/internal/i18n"
+
 // Page is one validated landing page: the pitch, its variants, its form and the pass bar
 // the founder committed to before the test started.
 type Page struct {
@@ -15,11 +17,26 @@ type Page struct {
 	SocialImage string // og:image URL (absolute, or a /static/ path); optional
 	BrandColor  string // CSS hex colour like "#4f46e5"; optional, theme default otherwise
 	Logo        string // logo image URL; optional
-	Default     bool   // served at GET / (exactly one page is the default)
-	Variants    []Variant
-	Fields      []Field // always starts with the email field
-	Thanks      Thanks
-	PassBar     PassBar
+	Default     bool   // served at GET / of the main site (one page without domains is the default)
+	// Domains are the host names that serve this page at / (its form at /signup, its thanks
+	// at /thanks), lowercase ASCII as browsers send them; the first is its public address.
+	// A page without domains is served at /{slug} on the main site.
+	Domains     []string
+	domainLines []int // each domain's line in the file, for checks across files
+	// Lang is the page's language (BCP 47, "en" by default): <html lang> and dir, and the
+	// language of every word Litmus writes on the page, from Messages (see Msg).
+	Lang     string
+	Messages *i18n.Messages
+	Variants []Variant
+	Fields   []Field // always starts with the email field
+	Thanks   Thanks
+	PassBar  PassBar
+	// DoubleOptIn: every signup is mailed a confirmation link; the numbers show confirmed
+	// signups next to all of them (double_opt_in = true).
+	DoubleOptIn  bool
+	Confirmation Confirmation // the confirmation mail and page; defaults when not written
+	Referrals    bool         // each signup gets a personal share link (referrals = true)
+	Questions    []Question   // asked on the thank-you page; at most two
 }
 
 // Variant is one version of the pitch. The first variant is the control.
@@ -69,6 +86,10 @@ type PassBar struct {
 	TargetRate  float64 // 0 < r < 1, e.g. 0.05 for 5%
 	MinVisitors int     // visitors (all variants together) before any verdict
 	MinDays     int     // optional: days since the phase started before any verdict
+	// Counts is what the bar judges: "" for every counted signup (the default; the file
+	// may say "signups") or CountsConfirmed (only those confirmed through the mailed link;
+	// needs double_opt_in).
+	Counts string
 	// IfValidated and IfInvalidated are what the founder promises to do for each outcome,
 	// written before the test ("build the invoice importer", "try agencies instead"). They
 	// are shown next to the verdict; changing them after the first visitor starts a new
@@ -76,6 +97,12 @@ type PassBar struct {
 	IfValidated   string // optional
 	IfInvalidated string // optional
 }
+
+// The values of a pass bar's counts key.
+const (
+	CountsSignups   = "signups"
+	CountsConfirmed = "confirmed"
+)
 
 // Control returns the page's control variant (the first one).
 func (p *Page) Control() *Variant { return &p.Variants[0] }

@@ -85,9 +85,11 @@ type Prepared struct {
 	// brand colour's <style> block, a logo from another site), and no inline script at all.
 	CSP string
 
-	theme *Theme
-	page  *Page
-	views map[string]pageView // by variant ID, form left empty, for RenderForm
+	theme  *Theme
+	page   *Page
+	views  map[string]pageView // by variant ID, form left empty, for RenderForm
+	thanks thanksView          // the prepared thanks page's view, for RenderThanks
+	head   headView            // the landing page's head, for RenderConfirm
 }
 
 // FormState is a signup form coming back to the visitor: what they typed and what is wrong.
@@ -128,7 +130,11 @@ func (t *Theme) Prepare(p *Page, opts Options) (*Prepared, error) {
 			return nil, fmt.Errorf("pages: %s: variant %q: %w", p.File, v.ID, err)
 		}
 	}
-	if out.Thanks, err = t.renderThanks(p, head); err != nil {
+	out.head = head
+	if out.thanks, err = thanksViewOf(p, head); err != nil {
+		return nil, fmt.Errorf("pages: %s: thanks page: %w", p.File, err)
+	}
+	if out.Thanks, err = t.execute("thanks.html", out.thanks); err != nil {
 		return nil, fmt.Errorf("pages: %s: thanks page: %w", p.File, err)
 	}
 	if err := policy.scan(out.Thanks); err != nil {
@@ -144,7 +150,8 @@ func (pp *Prepared) addVariant(head headView, v *Variant, policy *contentPolicy)
 	if err != nil {
 		return err
 	}
-	view := pageView{Head: head, Page: pp.page, Variant: v, Body: body}
+	view := pageView{Head: head, Page: pp.page, Variant: v, Body: body,
+		PreviewBanner: pp.page.Msg().HTML("preview.banner", "variant", v.ID)}
 	pp.views[v.ID] = view
 
 	live, err := pp.theme.renderPage(view, FormState{Token: tokenMarker})
@@ -193,23 +200,24 @@ func (t *Theme) renderPage(view pageView, f FormState) ([]byte, error) {
 	return t.execute("page.html", view)
 }
 
-// renderThanks renders the thanks page; its share link points at the landing page.
-func (t *Theme) renderThanks(p *Page, landing headView) ([]byte, error) {
+// thanksViewOf is the view of the thanks page; its share link points at the landing page.
+func thanksViewOf(p *Page, landing headView) (thanksView, error) {
 	body, err := renderMarkdown(p.Thanks.Body)
 	if err != nil {
-		return nil, err
+		return thanksView{}, err
 	}
 	head := landing
 	head.NoIndex = true
 	head.Canonical = ""
-	return t.execute("thanks.html", thanksView{
+	return thanksView{
 		Head:      head,
 		Page:      p,
 		Headline:  p.Thanks.Headline,
 		Body:      body,
 		ShareText: p.Thanks.ShareText,
 		ShareURL:  landing.Canonical,
-	})
+		Copied:    p.Msg().Text("thanks.copied"),
+	}, nil
 }
 
 // splitAtToken cuts a page rendered with tokenMarker into the parts around it. The marker must
@@ -226,20 +234,14 @@ func splitAtToken(page []byte) (*Rendered, error) {
 	return &Rendered{Head: head, Tail: tail}, nil
 }
 
-// pagePath is where the page is served: the default page's address is the site's root.
-func pagePath(p *Page) string {
-	if p.Default {
-		return "/"
-	}
-	return "/" + p.Slug
-}
-
 // headView is what the shared <head> shows: title, description, links and social cards.
 type headView struct {
+	Lang        string // <html lang>: the page's BCP 47 tag
+	Dir         string // <html dir>: "rtl" for right-to-left languages, else "ltr"
 	Title       string
 	Description string
 	Canonical   string       // the page's one address for search engines; landing pages only, which also get social cards
-	URL         string       // og:url: absolute only, so empty without Options.BaseURL
+	URL         string       // og:url: absolute only, so empty without Options.BaseURL (or a domain)
 	Image       string       // og:image and twitter:image
 	BrandCSS    template.CSS // the brand colour's custom properties; empty for the default colour
 	ThemeColor  string       // the browser's toolbar colour on phones
@@ -259,10 +261,14 @@ func newHeadView(p *Page, opts Options) (headView, error) {
 	if err != nil {
 		return headView{}, err
 	}
+	urls := URLsOf(p, base)
+	msgs := p.Msg()
 	h := headView{
+		Lang:        msgs.Lang(),
+		Dir:         msgs.Dir(),
 		Title:       p.Title,
 		Description: p.Description,
-		Canonical:   base + pagePath(p),
+		Canonical:   urls.Public,
 		Image:       p.SocialImage,
 		ThemeColor:  palette.Brand,
 		Script:      true,
@@ -270,10 +276,10 @@ func newHeadView(p *Page, opts Options) (headView, error) {
 	if h.Description == "" {
 		h.Description = p.Control().Subheadline
 	}
-	if base != "" {
+	if urls.Origin != "" {
 		h.URL = h.Canonical
 		if strings.HasPrefix(h.Image, "/") && !strings.HasPrefix(h.Image, "//") {
-			h.Image = base + h.Image
+			h.Image = urls.Origin + h.Image
 		}
 	}
 	if p.BrandColor != "" {
@@ -290,6 +296,8 @@ type pageView struct {
 	Body    template.HTML // the variant's Markdown, rendered safe
 	Preview bool
 	Form    formView
+	// PreviewBanner says, in the page's language, that this is a preview (variant in bold).
+	PreviewBanner template.HTML
 }
 
 // formView is what the "form" template shows.
@@ -306,6 +314,9 @@ type formView struct {
 	Messages      []string // above the form: the summary, then errors that belong to no field
 	HasErrors     bool
 	Fields        []fieldView
+	// Words of the form itself, in the page's language.
+	CheckFields string // the summary when fields have errors
+	Honeypot    string // the hidden trap field's label
 }
 
 // fieldView is one field of the form with the visitor's input and its error, if any.
@@ -316,15 +327,22 @@ type fieldView struct {
 	Error     string
 	Autofocus bool // the first field with an error, so keyboard and screen-reader users land on it
 	MaxLength int
-	// MarkOptional adds "(optional)" after the label of a field that is not required, unless
-	// the founder's label already says so.
+	// MarkOptional adds Optional ("(optional)" in the page's language) after the label of a
+	// field that is not required, unless the founder's label already says so.
 	MarkOptional bool
+	Optional     string
+	ChooseOne    string // a select's empty choice when the field has no placeholder
 }
 
 func newFormView(p *Page, v *Variant, f FormState) formView {
+	urls := URLsOf(p, "")
+	msgs := p.Msg()
+	optional := msgs.Text("form.optional")
 	fv := formView{
-		Action:        "/" + p.Slug + "/signup",
-		Thanks:        "/" + p.Slug + "/thanks",
+		CheckFields:   msgs.Text("form.check_fields"),
+		Honeypot:      msgs.Text("form.honeypot"),
+		Action:        urls.Action,
+		Thanks:        urls.Thanks,
 		Token:         f.Token,
 		CTA:           v.CTA,
 		TokenField:    TokenField,
@@ -339,14 +357,15 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 	for i, field := range p.Fields {
 		msg, hasErr := f.Errors[field.Name]
 		fv.Fields[i] = fieldView{
-			Field:     field,
-			ID:        "f-" + field.Name,
-			Value:     f.Values[field.Name],
-			Error:     msg,
-			Autofocus: hasErr && !focused,
-			MaxLength: maxLength(field),
-			MarkOptional: !field.Required &&
-				!strings.Contains(strings.ToLower(field.Label), "optional"),
+			Field:        field,
+			ID:           "f-" + field.Name,
+			Value:        f.Values[field.Name],
+			Error:        msg,
+			Autofocus:    hasErr && !focused,
+			MaxLength:    maxLength(field),
+			MarkOptional: !field.Required && !saysOptional(field.Label, optional),
+			Optional:     optional,
+			ChooseOne:    msgs.Text("form.choose_one"),
 		}
 		focused = focused || hasErr
 	}
@@ -363,6 +382,14 @@ func newFormView(p *Page, v *Variant, f FormState) formView {
 		fv.Messages = append(fv.Messages, f.Errors[name])
 	}
 	return fv
+}
+
+// saysOptional reports a label that already says the field is optional, in English or in
+// the page's language ("(optional)" → "optional", "（任意）" → "任意").
+func saysOptional(label, optional string) bool {
+	l := strings.ToLower(label)
+	word := strings.ToLower(strings.Trim(optional, "()（） "))
+	return strings.Contains(l, "optional") || (word != "" && strings.Contains(l, word))
 }
 
 // maxLength is the field's limit, or the default for its kind when the page sets none (the
@@ -389,12 +416,16 @@ type thanksView struct {
 	Body      template.HTML
 	ShareText string
 	ShareURL  string
+	Copied    string       // "Link copied: {url}" in the page's language, for app.js
+	Signals   *signalsView // the questions and the personal share link; nil on the prepared page
 }
 
 // errorView is what error.html shows.
 type errorView struct {
-	Head    headView
-	Status  int
-	Title   string
-	Message string
+	Head       headView
+	Status     int
+	Title      string
+	Message    string
+	StatusText string // "Error 404" in the page's language
+	Home       string // the link back to the start page
 }

@@ -395,7 +395,7 @@ func TestThanksPage(t *testing.T) {
 	for _, want := range []string{
 		`<h1>You&#39;re on the list</h1>`,
 		`<p>We'll email you <strong>once</strong> when Chaser is ready. No spam.</p>`,
-		`<a class="share" href="https://chaser.example.com/" data-share aria-describedby="share-status">Tell a friend who hates chasing invoices</a>`,
+		`<a class="share" href="https://chaser.example.com/" data-share data-copied="Link copied: {url}" aria-describedby="share-status">Tell a friend who hates chasing invoices</a>`,
 		`<meta name="robots" content="noindex">`,
 	} {
 		if !strings.Contains(page, want) {

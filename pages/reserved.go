@@ -27,6 +27,7 @@ func IsReservedFieldName(name string) bool {
 var reservedSlugs = []string{
 	"admin", "api", "static", "healthz", "readyz", "livez", "metrics", "debug",
 	"favicon.ico", "robots.txt", "sitemap.xml", ".well-known",
+	"signup", "thanks", "answers", "confirm", // a page's own domain serves its form, thanks and demand signals there
 }
 
 // ReservedSlugs returns the slugs no page may use because the server routes them itself.

@@ -10,14 +10,19 @@ import (
 // The keys of a page file, section by section, and what a founder probably meant by a
 // key that is not one of them. docs/page-files.md describes each key; keep the two in step.
 var (
-	pageKeys     = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "variants", "fields", "thanks", "pass_bar"}
+	pageKeys = []string{"slug", "title", "description", "social_image", "brand_color", "logo", "default", "domains", "lang", "messages", "variants", "fields", "thanks", "pass_bar",
+		"double_opt_in", "referrals", "questions", "confirmation"}
 	pageSynonyms = map[string]string{
 		"url": "slug", "path": "slug", "name": "title", "meta_description": "description",
 		"image": "social_image", "og_image": "social_image", "share_image": "social_image",
 		"color": "brand_color", "colour": "brand_color", "brand_colour": "brand_color", "theme_color": "brand_color",
 		"is_default": "default", "home": "default", "variant": "[[variants]]", "field": "[[fields]]",
 		"form": "[[fields]]", "thank_you": "[thanks]", "thankyou": "[thanks]", "success": "[thanks]",
+		"language": "lang", "locale": "lang", "messages_override": "[messages]", "strings": "[messages]", "translations": "[messages]",
+		"domain": "domains", "host": "domains", "hosts": "domains", "hostnames": "domains",
 		"passbar": "[pass_bar]", "bar": "[pass_bar]", "goal": "[pass_bar]", "hypothesis": "[pass_bar]",
+		"double_optin": "double_opt_in", "confirm": "double_opt_in", "confirm_email": "double_opt_in",
+		"referral": "referrals", "share_links": "referrals", "question": "[[questions]]", "survey": "[[questions]]",
 	}
 
 	variantKeys     = []string{"id", "weight", "headline", "subheadline", "body", "cta", "price"}
@@ -41,12 +46,12 @@ var (
 		"title": "headline", "heading": "headline", "message": "body", "text": "body", "share": "share_text",
 	}
 
-	passBarKeys     = []string{"target", "min_visitors", "min_days", "if_validated", "if_invalidated"}
+	passBarKeys     = []string{"target", "min_visitors", "min_days", "counts", "if_validated", "if_invalidated"}
 	passBarSynonyms = map[string]string{
 		"target_rate": "target", "target_percent": "target", "rate": "target", "conversion": "target",
 		"conversion_rate": "target", "signup_rate": "target", "visitors": "min_visitors",
 		"sample": "min_visitors", "sample_size": "min_visitors", "min_sample": "min_visitors",
-		"days": "min_days", "duration": "min_days",
+		"days": "min_days", "duration": "min_days", "count": "counts", "judge": "counts",
 		"if_valid": "if_validated", "on_validated": "if_validated", "then": "if_validated", "if_pass": "if_validated",
 		"if_invalid": "if_invalidated", "on_invalidated": "if_invalidated", "else": "if_invalidated", "if_fail": "if_invalidated",
 	}
@@ -70,6 +75,8 @@ var keyHomes = []struct {
 	{"[[variants]]", "in a [[variants]] section", variantKeys},
 	{"[[fields]]", "in a [[fields]] section", fieldKeys},
 	{"[thanks]", "in [thanks]", thanksKeys},
+	{"[[questions]]", "in a [[questions]] section", questionKeys},
+	{"[confirmation]", "in [confirmation]", confirmationKeys},
 }
 
 // homesOf lists where key belongs, other than the section it was found in.
@@ -83,20 +90,12 @@ func homesOf(key, foundIn string) []string {
 	return out
 }
 
-// The thank-you page a visitor sees when the page file has no [thanks]. It is honest about
-// the fake door: nothing is for sale yet, and the visitor knows what happens next.
-const (
-	DefaultThanksHeadline = "You're on the list"
-	DefaultThanksBody     = "We're not ready yet — you're on the list, and you'll be among the first to hear when it is.\n\n" +
-		"We'll only email you about this, and you can ask to be taken off the list at any time."
-)
-
-// The email field added to every form that does not declare its own: one signup is one
-// email address, so it is always present, required and first.
-const (
-	defaultEmailLabel       = "Your email"
-	defaultEmailPlaceholder = "you@example.com"
-)
+// The thank-you page a visitor sees when the page file has no [thanks], and the email field
+// added to every form that does not declare its own, come from the page's language
+// (internal/i18n: thanks.headline, thanks.body, form.email_label, form.email_placeholder).
+// The default thank-you page is honest about the fake door: nothing is for sale yet, and
+// the visitor knows what happens next. One signup is one email address, so the email field
+// is always present, required and first.
 
 // decodePage reads the whole page format from a decoded file.
 func (d *fileDecoder) decodePage(values map[string]any) *Page {
@@ -120,10 +119,20 @@ func (d *fileDecoder) decodePage(values map[string]any) *Page {
 		}
 	}
 	p.Default, _ = d.boolean(root, "default")
+	d.domains(root, p)
+	d.language(root, p)
+	d.msgs = p.Messages
+	if p.Default && len(p.Domains) > 0 {
+		d.errorf("default", "default = true is for a page without domains: this page is served at / on its own domains (%s); remove default = true", strings.Join(p.Domains, ", "))
+	}
 	p.Variants = d.variants(root)
 	p.Fields = d.fields(root)
 	p.Thanks = d.thanks(root)
 	p.PassBar = d.passBar(root)
+	p.DoubleOptIn, _ = d.boolean(root, "double_opt_in")
+	p.Referrals, _ = d.boolean(root, "referrals")
+	p.Questions = d.questions(root)
+	p.Confirmation = d.confirmation(root, p)
 	return p
 }
 
@@ -210,7 +219,7 @@ func (d *fileDecoder) fields(root fileSection) []Field {
 		out = append(out, f)
 	}
 	if !emailDeclared {
-		email := Field{Name: "email", Kind: FieldEmail, Label: defaultEmailLabel, Placeholder: defaultEmailPlaceholder, Required: true, MaxLength: maxEmailLength}
+		email := Field{Name: "email", Kind: FieldEmail, Label: d.msgs.Text("form.email_label"), Placeholder: d.msgs.Text("form.email_placeholder"), Required: true, MaxLength: maxEmailLength}
 		out = append([]Field{email}, out...)
 	}
 	if len(out) > maxFields {
@@ -247,11 +256,11 @@ func (d *fileDecoder) field(s fileSection) Field {
 
 	labelRule := textRule{required: !isEmail, max: maxLabelLen, example: "What do you do?"}
 	if f.Label = d.text(s, "label", labelRule); f.Label == "" && isEmail {
-		f.Label = defaultEmailLabel
+		f.Label = d.msgs.Text("form.email_label")
 	}
 	f.Placeholder = d.text(s, "placeholder", textRule{max: maxPlaceholderLen, example: "e.g. designer"})
 	if f.Placeholder == "" && isEmail {
-		f.Placeholder = defaultEmailPlaceholder
+		f.Placeholder = d.msgs.Text("form.email_placeholder")
 	}
 	if f.Kind == FieldCheckbox && f.Placeholder != "" {
 		d.errorf(childPath(s.path, "placeholder"), "a checkbox has no placeholder; put the text in its label")
@@ -340,13 +349,13 @@ func (d *fileDecoder) maxLength(s fileSection, f Field) int {
 }
 
 func (d *fileDecoder) thanks(root fileSection) Thanks {
-	t := Thanks{Headline: DefaultThanksHeadline, Body: DefaultThanksBody}
+	t := Thanks{Headline: d.msgs.Text("thanks.headline"), Body: d.msgs.Text("thanks.body")}
 	s, ok := d.table(root, "thanks")
 	if !ok {
 		return t
 	}
 	d.unknownKeys(s, thanksKeys, thanksSynonyms)
-	if h := d.text(s, "headline", textRule{max: maxThanksHeadlineLen, example: DefaultThanksHeadline}); h != "" {
+	if h := d.text(s, "headline", textRule{max: maxThanksHeadlineLen, example: "You're on the list"}); h != "" {
 		t.Headline = h
 	}
 	if b := d.text(s, "body", textRule{multiline: true, max: maxThanksBodyLen, example: "We're not ready yet — you're on the list."}); b != "" {
@@ -383,6 +392,7 @@ func (d *fileDecoder) passBar(root fileSection) PassBar {
 	bar.MinVisitors, _ = d.integer(s, "min_visitors", 1, maxMinVisitors, suggested,
 		fmt.Sprintf("about 20 ÷ target is enough (%d for this target)", suggested))
 	bar.MinDays, _ = d.integer(s, "min_days", 0, maxMinDays, 7, "0 means no minimum")
+	bar.Counts = d.counts(s)
 	bar.IfValidated = d.text(s, "if_validated", textRule{max: maxCommitmentLen, example: "build the invoice importer"})
 	bar.IfInvalidated = d.text(s, "if_invalidated", textRule{max: maxCommitmentLen, example: "try agencies instead"})
 	return bar

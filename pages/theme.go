@@ -11,9 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/litmuslabs/litmus/internal/email"
+	"github.com/litmuslabs/litmus/internal/i18n"
 	"github.com/litmuslabs/litmus/static"
 )
 
@@ -51,7 +54,7 @@ var DefaultTheme = sync.OnceValue(func() *Theme {
 func (t *Theme) ErrorCSP() string { return t.errorCSP }
 
 // LoadTheme returns the built-in theme with every template file found in dir (page.html,
-// thanks.html, error.html, form.html, layout.html) put in place of the built-in file of the
+// thanks.html, error.html, form.html, layout.html, signals.html, confirm.html) put in place of the built-in file of the
 // same name. An empty dir means the built-in theme as is. Every template is parsed and run
 // against a sample page before LoadTheme returns, and errors name the file to fix.
 func LoadTheme(dir string) (*Theme, error) {
@@ -154,6 +157,18 @@ func (t *Theme) check() error {
 	if err != nil {
 		return err
 	}
+	err = prepared.RenderThanks(io.Discard, ThanksState{
+		Token: "sample-token", ShareURL: "https://example.com/sample?ref=abc",
+		Values: map[string]string{"pay": "$5", "today": "<b>"}, Errors: map[string]string{"today": "Too long."},
+	})
+	if err != nil {
+		return err
+	}
+	for _, st := range []ConfirmState{{Token: "sample-token"}, {Done: true}, {Title: "Expired", Problem: "This link expired."}} {
+		if err := prepared.RenderConfirm(io.Discard, st); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	if err := t.RenderError(&buf, 404, "Page not found", "There is no page at this address."); err != nil {
 		return err
@@ -179,11 +194,22 @@ func (t *Theme) execute(name string, data any) ([]byte, error) {
 // (404, 413, 429, 500, ...). title and message are plain text, shown escaped; the handler sets
 // the status code and the Content-Security-Policy from ErrorCSP.
 func (t *Theme) RenderError(w io.Writer, status int, title, message string) error {
+	return t.RenderErrorIn(w, nil, status, title, message)
+}
+
+// RenderErrorIn is RenderError in the language of m (a page's messages; nil for English):
+// <html lang> and dir, the "Error 404" line and the link home.
+func (t *Theme) RenderErrorIn(w io.Writer, m *i18n.Messages, status int, title, message string) error {
+	if m == nil {
+		m = english()
+	}
 	b, err := t.execute("error.html", errorView{
-		Head:    headView{Title: title, Description: message, ThemeColor: defaultBrandColor, NoIndex: true},
-		Status:  status,
-		Title:   title,
-		Message: message,
+		Head:       headView{Lang: m.Lang(), Dir: m.Dir(), Title: title, Description: message, ThemeColor: defaultBrandColor, NoIndex: true},
+		Status:     status,
+		Title:      title,
+		Message:    message,
+		StatusText: m.Text("error.status", "status", strconv.Itoa(status)),
+		Home:       m.Text("error.home"),
 	})
 	if err != nil {
 		return fmt.Errorf("render error page: %w", err)
@@ -216,7 +242,7 @@ func samplePage() *Page {
 			{ID: "b", Weight: 1, Headline: "Other", Body: "", CTA: "Sign up"},
 		},
 		Fields: []Field{
-			{Name: "email", Kind: FieldEmail, Label: "Email", Required: true, MaxLength: 254},
+			{Name: "email", Kind: FieldEmail, Label: "Email", Required: true, MaxLength: email.MaxLength},
 			{Name: "name", Kind: FieldText, Label: "Name", Placeholder: "Ada"},
 			{Name: "about", Kind: FieldTextarea, Label: "About"},
 			{Name: "plan", Kind: FieldSelect, Label: "Plan", Options: []string{"Solo", "Team"}},
@@ -224,6 +250,13 @@ func samplePage() *Page {
 		},
 		Thanks:  Thanks{Headline: "Thanks", Body: "We will write.", ShareText: "Share"},
 		PassBar: PassBar{TargetRate: 0.05, MinVisitors: 100},
+		Questions: []Question{
+			{Name: "pay", Kind: QuestionChoice, Label: "Pay?", Options: []string{"$0", "$5"}},
+			{Name: "today", Kind: QuestionText, Label: "Today?", MaxLength: 200},
+		},
+		Referrals:    true,
+		DoubleOptIn:  true,
+		Confirmation: Confirmation{Subject: "Confirm", Body: "Please.", Button: "Confirm", Headline: "Done", Confirmed: "**Yes.**"},
 	}
 }
 

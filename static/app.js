@@ -88,8 +88,13 @@
         credentials: 'same-origin'
       }).then(function (res) {
         if (res.ok) {
-          window.location.assign(res.redirected ? res.url : form.getAttribute('data-thanks'));
-          return;
+          // The answer names this signup's own thank-you page (its questions, its share
+          // link); only a path on this site is followed.
+          var thanks = form.getAttribute('data-thanks');
+          return res.json().then(function (data) {
+            var to = data && data.redirect;
+            window.location.assign(typeof to === 'string' && to.charAt(0) === '/' && to.charAt(1) !== '/' && to.charAt(1) !== '\\' ? to : thanks);
+          }, function () { window.location.assign(res.redirected ? res.url : thanks); });
         }
         if (res.status !== 422) { fallBack(); return; }
         return res.json().then(function (data) {
@@ -111,7 +116,9 @@
       } else if (navigator.clipboard && navigator.clipboard.writeText) {
         event.preventDefault();
         navigator.clipboard.writeText(url).then(function () {
-          if (status) { status.textContent = 'Link copied: ' + url; }
+          if (status) {
+            status.textContent = (link.getAttribute('data-copied') || 'Link copied: {url}').replace('{url}', url);
+          }
         }, function () { window.location.assign(url); });
       }
     });

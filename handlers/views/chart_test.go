@@ -96,7 +96,7 @@ func TestUnrenderedKnowsThePageTemplates(t *testing.T) {
 		}
 	}
 	slices.Sort(pagesFound)
-	if got, want := strings.Join(pagesFound, " "), "index.html notice.html page.html"; got != want {
+	if got, want := strings.Join(pagesFound, " "), "edit.html history.html index.html notice.html page.html"; got != want {
 		t.Errorf("page templates = %q, want %q", got, want)
 	}
 	if err := Render(io.Discard, "notice.html", Notice{Layout: Layout{Title: "t"}, Heading: "h"}); err != nil {

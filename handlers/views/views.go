@@ -18,6 +18,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template/parse"
@@ -28,12 +29,14 @@ import (
 	"github.com/litmuslabs/litmus/internal/store"
 )
 
-//go:embed *.html admin.css
+//go:embed *.html admin.css editor.js
 var files embed.FS
 
 var (
 	css     = mustRead("admin.css")
 	cssHash = fingerprint(css)
+	js      = mustRead("editor.js")
+	jsHash  = fingerprint(js)
 	tmpl    = template.Must(template.New("").Funcs(funcs).ParseFS(files, "*.html"))
 )
 
@@ -43,6 +46,16 @@ const CSSPath = "/admin/admin.css"
 
 // CSSURL returns the stylesheet's URL with its content hash.
 func CSSURL() string { return CSSPath + "?v=" + cssHash }
+
+// EditorJSPath is the editor's script: progressive enhancement only (live preview and phase
+// notice while typing); every editor feature works without it.
+const EditorJSPath = "/admin/editor.js"
+
+// EditorJSURL returns the script's URL with its content hash.
+func EditorJSURL() string { return EditorJSPath + "?v=" + jsHash }
+
+// EditorJS returns the editor's script.
+func EditorJS() []byte { return js }
 
 // CSS returns the admin stylesheet.
 func CSS() []byte { return css }
@@ -103,14 +116,17 @@ type Layout struct {
 type Index struct {
 	Layout
 	Pages []results.Summary
+	// ReadOnly says why pages can't be created or edited here ("" when they can).
+	ReadOnly string
 }
 
 // Page is /admin/pages/{slug}: one page's full results.
 type Page struct {
 	Layout
 	R        results.Results
-	URL      string // the page's public path, "/chaser" ("/" for the default page)
+	URL      string // the page's public address: its own domain, else its path on this site
 	AdminURL string // the page's admin path (its current phase)
+	Lang     string // the page's language (the admin itself stays in English)
 	CSVURL   string
 	CSVLabel string // the download link's text
 	// The note form of the phase: where it posts, the text it shows (the stored note, or
@@ -185,13 +201,36 @@ var funcs = template.FuncMap{
 	"float":    func(n any) float64 { return toFloat(n) },
 	"add":      func(a, b int) int { return a + b },
 	"sub":      func(a, b int) int { return a - b },
-	"deref":    func(t *time.Time) time.Time { return *t },
+	"fid":      func(prefix string, i int, name string) string { return fmt.Sprintf("%s%d_%s", prefix, i, name) },
+	"input":    newInput,
+	"lines":    func(list []string) string { return strings.Join(list, "\n") },
+	"editorJS": EditorJSURL,
+	"op":       func(b byte) string { return string(b) },
+	"num": func(e Editor, id string, n int) string {
+		if r, ok := e.Raw[id]; ok {
+			return r
+		}
+		return strconv.Itoa(n)
+	},
+	"deref": func(t *time.Time) time.Time { return *t },
+	"kind":  func(k string) stats.VerdictKind { return stats.VerdictKind(k) },
 	"plural": func(n int64, one, many string) string {
 		if n == 1 {
 			return "1 " + one
 		}
 		return results.Count(n) + " " + many
 	},
+}
+
+// Input is one labelled form control of the editor, with its error if any.
+type Input struct {
+	ID, Label, Value, Hint, Kind, Error string
+	Max                                 int
+}
+
+// newInput builds an Input for the template: kind is "text", "textarea", "number".
+func newInput(e Editor, id, label, value, hint, kind string, max int) Input {
+	return Input{ID: id, Label: label, Value: value, Hint: hint, Kind: kind, Error: e.Errors[id], Max: max}
 }
 
 // share is a variant's configured share of visitors: its weight over all the weights.

@@ -70,7 +70,9 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 	flags := newFlagSet("restore", " FILE", `Put the backup FILE back as the database. Stop litmus serve first: restore refuses
 to run while the database is in use. FILE is checked before anything changes (it
 must be a whole, undamaged Litmus database). The current database is never deleted:
-it is kept beside the new one as <database>.before-restore-<date>-<time>.`, stderr)
+it is kept beside the new one as <database>.before-restore-<date>-<time>. People it
+records as erased (litmus forget, the admin's "Forget a person") are erased again in the
+restored database, so a backup made before their request does not bring them back.`, stderr)
 	cfg, err := config.Register(flags, config.ScopeDB, getenv)
 	if err != nil {
 		return err
@@ -104,8 +106,26 @@ it is kept beside the new one as <database>.before-restore-<date>-<time>.`, stde
 	}
 	if aside != "" {
 		fmt.Fprintf(stdout, "The previous database is kept as %s.\n", aside)
+		if err := reportReapplied(ctx, db, aside, stdout); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "Restored %s into %s (%s). Start litmus serve to use it.\n", src, cfg.DB, signupCount(info.Signups))
+	return nil
+}
+
+// reportReapplied erases again, in the restored database, the people the previous database
+// records as erased (an erasure made after the backup must stand), and says what it did.
+func reportReapplied(ctx context.Context, db, previous string, stdout io.Writer) error {
+	re, err := store.ReapplyErasures(ctx, db, previous)
+	if err != nil {
+		return problem.Wrap(err, "the backup is in place, but the erasures recorded in %s could not be re-applied (%s): "+
+			"run `litmus forget` again for the people who asked to be forgotten", previous, say(err))
+	}
+	if re.Erasures > 0 {
+		fmt.Fprintf(stdout, "Re-applied %d recorded erasure requests: %s of people who asked to be forgotten erased again.\n",
+			re.Erasures, signupCount(re.Signups))
+	}
 	return nil
 }
 

@@ -78,8 +78,16 @@ func runWith(ctx context.Context, b Build, args []string, getenv func(string) st
 	name := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
+	} else if len(args) == 1 {
+		// Alone, these are what a newcomer types first; they name the program, not serve.
+		switch args[0] {
+		case "-h", "-help", "--help":
+			name, args = "help", nil
+		case "-v", "-version", "--version":
+			name, args = "version", nil
+		}
 	}
-	if name == "help" || name == "-h" {
+	if name == "help" {
 		usage(stdout)
 		return nil
 	}
@@ -106,8 +114,10 @@ Commands:
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run "litmus COMMAND -h" for a command's flags and environment variables.
-Quick start: "litmus" serves the built-in example pages on http://localhost:8080.
+Run "litmus COMMAND -h" for a command's flags and environment variables,
+"litmus --version" for the version.
+Quick start: "litmus" copies the example pages into data/pages (beside the database) and
+serves them on http://localhost:8080; edit them in the browser at /admin.
 `)
 }
 

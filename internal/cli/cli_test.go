@@ -61,7 +61,8 @@ func TestCheckExamples(t *testing.T) {
 	if err := run(context.Background(), []string{"check"}, envFunc(nil), &out, &errOut); err != nil {
 		t.Fatalf("check of the built-in examples: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "ok  /chaser (default page, served at /)") {
+	if !strings.Contains(out.String(), "ok  /chaser (default page, served at /)") ||
+		!strings.Contains(out.String(), `If real demand is 1.5× your bar (7.5%), Litmus says "validated" within about 880 visitors 80% of the time; at your minimum of 400 visitors it would only 31% of the time.`) {
 		t.Errorf("check output:\n%s", out.String())
 	}
 }

@@ -49,7 +49,8 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
-	ps, err := loadPages(cfg.Pages)
+	cfg.Pages = pagesFor(cfg.Pages, cfg.DB)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
 	}

@@ -26,7 +26,7 @@ func TestExportWritesTheCSVOfTheOnlyPageWithSignups(t *testing.T) {
 	if err != nil {
 		t.Fatalf("not CSV: %v\n%s", err, out)
 	}
-	if strings.Join(recs[0], ",") != "time,email,first_name,work,consent,variant,counted,utm_source,utm_medium,utm_campaign,utm_term,utm_content,referrer_host,phase,later_phases" {
+	if strings.Join(recs[0], ",") != "time,email,first_name,work,consent,variant,counted,utm_source,utm_medium,utm_campaign,utm_term,utm_content,referrer_host,phase,later_phases,confirmed,referred,answers" {
 		t.Errorf("header %q", recs[0])
 	}
 	if len(recs)-1 != len(s.emails) {

@@ -7,13 +7,13 @@ import (
 	"strings"
 
 	"github.com/litmuslabs/litmus/internal/config"
-	"github.com/litmuslabs/litmus/internal/email"
 )
 
 // runForget implements `litmus forget EMAIL`: erase every signup of a person, on every
 // page (an erasure request), as the admin's "Forget a person" form does.
 func runForget(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("forget", " EMAIL", "Erase every signup of EMAIL, on every page, and print how many were erased.\n"+
+		"Their answers to thank-you questions, share codes and unsent confirmation mails go too.\n"+
 		"The totals in the results keep counting them: they hold no personal data.\n"+
 		"Backups made earlier still hold the address; delete or re-make them too.", stderr)
 	cfg, err := config.Register(fs, config.ScopeDB, getenv)
@@ -30,20 +30,16 @@ func runForget(ctx context.Context, args []string, getenv func(string) string, s
 	if err := cfg.Validate(config.ScopeDB); err != nil {
 		return err
 	}
-	raw := strings.TrimSpace(fs.Arg(0))
-	if len(raw) > 254 {
-		return fmt.Errorf("that is %d characters; no email address is longer than 254: check what was pasted", len(raw))
-	}
-	addr := email.Lookup(raw) // as the form stored it; the store ignores ASCII case
 	st, err := openExistingDB(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	n, err := st.ForgetEmail(ctx, addr)
+	erased, err := st.Forget(ctx, fs.Arg(0))
 	if err != nil {
 		return err
 	}
+	n, addr := erased.Signups, erased.Address
 	switch n {
 	case 0:
 		fmt.Fprintf(stdout, "No signups of %s found; nothing was erased.\n", addr)

@@ -27,7 +27,8 @@ import (
 func runResults(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("results", "", "Print each page's visitors, signups and rates per variant, the comparison with the control,\n"+
 		"the split check and the verdict against the pass bar: the numbers of /admin, without the server.\n"+
-		"The page files (LITMUS_PAGES, else the built-in examples) say which variants and bar each page has.\n"+
+		"The page files (LITMUS_PAGES, else the pages folder beside the database, else the built-in examples) say which variants and bar each page has;\n"+
+		"a page the files lack is read from its latest test in the database (--page SLUG).\n"+
 		"--phase N prints an earlier test phase of the page as it ended, with the words its visitors read;\n"+
 		"--all-phases lists every phase: dates, numbers, verdict, what changed and your note.\n"+
 		"--json prints what the API answers: GET /api/v1/pages, or with --page GET /api/v1/pages/SLUG/results,\n"+
@@ -54,22 +55,29 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 	if err := cfg.Validate(config.ScopeResults); err != nil {
 		return err
 	}
-	ps, err := loadPages(cfg.Pages)
+	cfg.Pages = pagesFor(cfg.Pages, cfg.DB)
+	ps, err := loadPages(cfg.Pages, cfg.BaseURL)
 	if err != nil {
 		return pageError(err, cfg.Pages)
-	}
-	if *slug != "" {
-		p, err := findPage(ps, *slug, cfg.Pages)
-		if err != nil {
-			return err
-		}
-		ps = []*pages.Page{p}
 	}
 	st, err := openExistingDB(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	stored, err := st.PageSlugs(ctx)
+	if err != nil {
+		return err
+	}
+	if *slug != "" {
+		p, err := findPage(ps, *slug, cfg.Pages)
+		if err != nil {
+			if p, err = pageFromDB(ctx, st, *slug, ps, stored, cfg.Pages, stderr); err != nil {
+				return err
+			}
+		}
+		ps = []*pages.Page{p}
+	}
 
 	now := time.Now()
 	if *phase > 0 || *allPhases {
@@ -100,7 +108,59 @@ func runResults(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		printResults(stdout, r, newer)
 	}
+	if *slug == "" {
+		hintOtherPages(ps, stored, cfg.Pages, stdout)
+	}
 	return nil
+}
+
+// pageFromDB rebuilds page slug from its latest test phase in the database when the page
+// files lack it (a page that was removed or renamed, or another directory of page files), and
+// says so on stderr; else it returns an error naming the pages of both.
+func pageFromDB(ctx context.Context, st *store.Store, slug string, ps []*pages.Page, stored []string, dir string, stderr io.Writer) (*pages.Page, error) {
+	phases, err := st.Phases(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(phases) == 0 {
+		var inFiles []string
+		for _, p := range ps {
+			inFiles = append(inFiles, p.Slug)
+		}
+		return nil, fmt.Errorf("no page %q in %s (pages: %s) nor in the database (pages: %s)",
+			slug, describeDir(dir), strings.Join(inFiles, ", "), orNone(stored))
+	}
+	p, err := pages.FromDefinition(slug, phases[0].Definition)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "Note: /%s is not in %s; these are the results of its latest test, as the database recorded it.\n", slug, describeDir(dir))
+	return p, nil
+}
+
+// hintOtherPages names the pages the database holds results of that the page files lack.
+func hintOtherPages(ps []*pages.Page, stored []string, dir string, stdout io.Writer) {
+	var other []string
+	for _, slug := range stored {
+		found := false
+		for _, p := range ps {
+			found = found || p.Slug == slug
+		}
+		if !found {
+			other = append(other, slug)
+		}
+	}
+	if len(other) > 0 {
+		fmt.Fprintf(stdout, "\nThe database also holds results of pages not in %s: %s. See one with `litmus results --page %s`.\n",
+			describeDir(dir), strings.Join(other, ", "), other[0])
+	}
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
 }
 
 // printResultsJSON prints the list of pages (results.PageList) or, for one page asked for
@@ -142,7 +202,7 @@ func printHistory(ctx context.Context, st *store.Store, p *pages.Page, n int, as
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if n > 0 {
-		r, ok, err := results.PhaseResults(ctx, st, p.Slug, p.Title, n, now)
+		r, ok, err := results.PhaseResults(ctx, st, p, n, now)
 		if err != nil {
 			return err
 		}
@@ -185,6 +245,9 @@ func printPhaseLine(w io.Writer, ph results.PhaseSummary) {
 	}
 	fmt.Fprintf(w, "Phase %d, %s: %s visitors, %s signups, %s. %s\n", ph.Number, when,
 		results.Count(ph.Visitors), results.Count(ph.Signups), rate, results.VerdictLabel(ph.Verdict, ph.Withheld))
+	if ph.Decision != nil {
+		fmt.Fprintf(w, "  Decision: %s\n", ph.Decision.Sentence)
+	}
 	if ph.Promise != "" {
 		fmt.Fprintf(w, "  You promised: %s\n", ph.Promise)
 	}
@@ -208,7 +271,11 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 	for _, c := range r.Phase.Changes {
 		fmt.Fprintf(w, "Changed from phase %d: %s\n", r.Phase.Number-1, c.Text)
 	}
-	bar := fmt.Sprintf("Your bar: at least %s of visitors sign up, judged after %s visitors", results.Percent(r.PassBar.TargetRate), results.Count(int64(r.PassBar.MinVisitors)))
+	act := "sign up"
+	if r.Counts == pages.CountsConfirmed {
+		act = "sign up and confirm their address (the SIGNUPS column counts confirmed signups)"
+	}
+	bar := fmt.Sprintf("Your bar: at least %s of visitors %s, judged after %s visitors", results.Percent(r.PassBar.TargetRate), act, results.Count(int64(r.PassBar.MinVisitors)))
 	if r.PassBar.MinDays > 0 {
 		bar += fmt.Sprintf(" and %d days", r.PassBar.MinDays)
 	}
@@ -251,11 +318,25 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 	writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true, 5: true, 7: true, 8: true})
 	fmt.Fprintln(w)
 
+	if r.SRMAlarm != nil {
+		fmt.Fprintf(w, "Split check: %s\n", r.SRMAlarm.Sentence)
+	}
 	if !r.Trustworthy {
 		fmt.Fprintf(w, "NO VERDICT — the numbers can't be trusted yet. %s\n", r.SRM.Message)
+		printSignals(w, r)
 		return
 	}
-	fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	if r.Decision != nil { // the recorded first verdict stands
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(stats.VerdictKind(r.Decision.Kind), false)), r.Decision.Sentence)
+		numbers := "Today's numbers"
+		if !r.Phase.Current {
+			numbers = "Its final numbers"
+		}
+		fmt.Fprintf(w, "%s: %s\n", numbers, r.Verdict.Sentence)
+	} else {
+		fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(results.VerdictLabel(r.Verdict.Kind, false)), r.Verdict.Sentence)
+	}
+	fmt.Fprintf(w, "Plan: %s\n", r.Plan.Sentence)
 	if r.Promise != "" {
 		fmt.Fprintf(w, "You promised to: %s\n", r.Promise)
 	}
@@ -265,6 +346,71 @@ func printResults(w io.Writer, r results.Results, newer bool) {
 			fmt.Fprintf(w, "%s: %s\n", v.ID, v.Sentence)
 		}
 	}
+	printSignals(w, r)
+}
+
+// printSignals prints the page's confirmed signups, share links and question answers.
+func printSignals(w io.Writer, r results.Results) {
+	if c := r.Confirmation; c != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Confirmed: %s of %s counted signups", results.Count(c.Confirmed), results.Count(c.Signups))
+		if c.Signups > 0 {
+			fmt.Fprintf(w, " (%s, 95%% range %s)", results.Percent(c.Rate), results.Range(c.CILow, c.CIHigh))
+		}
+		fmt.Fprintln(w)
+		rows := [][]string{{"VARIANT", "SIGNUPS", "CONFIRMED", "RATE"}}
+		for _, v := range c.Variants {
+			rate := "–"
+			if v.Signups > 0 {
+				rate = results.Percent(v.Rate)
+			}
+			rows = append(rows, []string{v.ID, results.Count(v.Signups), results.Count(v.Confirmed), rate})
+		}
+		writeTable(w, rows, map[int]bool{1: true, 2: true, 3: true})
+	}
+	if ref := r.Referrals; ref != nil {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Share links: %s referred visitors, %s referred signups", results.Count(ref.ReferredVisitors), results.Count(ref.ReferredSignups))
+		if ref.Rate.Signups > 0 {
+			fmt.Fprintf(w, "; %.2f signups brought per signup (95%% range %.2f–%.2f)", ref.Rate.Rate, ref.Rate.CILow, ref.Rate.CIHigh)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "Without referred visitors: %s: %s\n", strings.ToUpper(results.VerdictLabel(ref.VerdictWithout.Kind, false)), ref.VerdictWithout.Sentence)
+	}
+	for _, q := range r.Questions {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%s (%s answered)\n", q.Label, results.Count(q.All.Answered))
+		if q.Kind == string(pages.QuestionChoice) {
+			header := []string{"ANSWER", "ALL"}
+			for _, v := range q.Variants {
+				header = append(header, strings.ToUpper(v.ID))
+			}
+			rows := [][]string{header}
+			right := map[int]bool{}
+			for j, c := range q.All.Choices {
+				row := []string{c.Answer, shareCell(c)}
+				for _, v := range q.Variants {
+					row = append(row, shareCell(v.Choices[j]))
+				}
+				rows = append(rows, row)
+			}
+			for i := 1; i < len(header); i++ {
+				right[i] = true
+			}
+			writeTable(w, rows, right)
+			continue
+		}
+		for _, a := range q.Latest {
+			fmt.Fprintf(w, "  %s  [%s] %s\n", a.At.Format("2006-01-02 15:04"), a.Variant, strings.ReplaceAll(a.Text, "\n", " "))
+		}
+	}
+}
+
+func shareCell(c results.ChoiceCount) string {
+	if c.Count == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%s (%s)", results.Count(c.Count), results.Percent(c.Share))
 }
 
 func orDash(s string) string {

@@ -179,7 +179,7 @@ func TestResultsExplainsWhatIsWrong(t *testing.T) {
 		})
 	}
 	seedDB(t, db, 10, map[string]int{"no-awkward-emails": 5, "paid-on-time": 5})
-	if _, _, err := runCmd(t, db, "results", "--page", "nope"); err == nil || !strings.Contains(err.Error(), `no page "nope" in the built-in example pages; the pages are: chaser, taxpot`) {
+	if _, _, err := runCmd(t, db, "results", "--page", "nope"); err == nil || !strings.Contains(err.Error(), `no page "nope" in the built-in example pages (pages: chaser, taxpot) nor in the database (pages: chaser, taxpot)`) {
 		t.Errorf("unknown page: %v", err)
 	}
 	if _, errOut, err := runCmd(t, db, "results", "chaser"); !errors.Is(err, errUsage) || !strings.Contains(errOut, "use --page chaser") {
@@ -219,5 +219,46 @@ func TestResultsHelp(t *testing.T) {
 		if !strings.Contains(out.String(), "  "+cmd+" ") {
 			t.Errorf("litmus help does not list %s:\n%s", cmd, out.String())
 		}
+	}
+}
+
+// TestResultsShowsTheRecordedDecision: once the server has recorded a phase's first
+// verdict, `litmus results` leads with it and still shows today's numbers.
+func TestResultsShowsTheRecordedDecision(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "litmus.db")
+	seedDB(t, db, 300, map[string]int{"no-awkward-emails": 20, "paid-on-time": 9})
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phases, err := st.Phases(context.Background(), "chaser")
+	if err != nil || len(phases) == 0 {
+		t.Fatal(phases, err)
+	}
+	at := time.Date(time.Now().Year(), 12, 3, 12, 0, 0, 0, time.UTC)
+	if _, err := st.RecordDecision(context.Background(), store.Decision{PhaseID: phases[0].ID, What: store.DecisionVerdict, Kind: "validated",
+		DecidedAt: at, Visitors: 250, Signups: 20, CILow: 0.051, CIHigh: 0.14}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runCmd(t, db, "results", "--page", "chaser")
+	if err != nil {
+		t.Fatalf("results: %v\n%s", err, errOut)
+	}
+	for _, want := range []string{
+		"VALIDATED: Validated on 3 Dec at 250 visitors (20 signups, likely between 5.1% and 14%). Since then: 50 more visitors",
+		"Today's numbers: So far,",
+		"Plan: If real demand is 1.5× your bar (7.5%)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, errOut, err = runCmd(t, db, "results", "--page", "chaser", "--all-phases")
+	if err != nil || !strings.Contains(out, "\n  Decision: Validated on 3 Dec at 250 visitors") {
+		t.Errorf("--all-phases lacks the decision: %v\n%s%s", err, out, errOut)
 	}
 }

@@ -11,14 +11,20 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
+	"slices"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/litmuslabs/litmus/handlers"
 	"github.com/litmuslabs/litmus/internal/config"
+	"github.com/litmuslabs/litmus/internal/confirmmail"
 	"github.com/litmuslabs/litmus/internal/formtoken"
+	"github.com/litmuslabs/litmus/internal/linktoken"
+	"github.com/litmuslabs/litmus/internal/mail"
 	"github.com/litmuslabs/litmus/internal/metrics"
+	"github.com/litmuslabs/litmus/internal/pagedir"
+	"github.com/litmuslabs/litmus/internal/results"
 	"github.com/litmuslabs/litmus/internal/site"
 	"github.com/litmuslabs/litmus/internal/store"
 	"github.com/litmuslabs/litmus/pages"
@@ -37,7 +43,7 @@ var formMinAge string
 
 // runServe implements `litmus serve`, the default command.
 func runServe(ctx context.Context, b Build, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).", stderr)
+	fs := newFlagSet("serve", "", "Serve the landing pages on the public address and Prometheus metrics on the metrics address.\nThe admin password comes from LITMUS_ADMIN_PASSWORD (never a flag: flags show in `ps`).\n\"litmus help\" lists the other commands (check, results, export, note, forget, backup, restore, version).", stderr)
 	cfg, err := config.Register(fs, config.ScopeServe, getenv)
 	if err != nil {
 		return err
@@ -65,7 +71,7 @@ func runServe(ctx context.Context, b Build, args []string, getenv func(string) s
 // stop accepting, finish requests in flight, flush the writer, close the database. It is
 // the three steps below: build, run, shut down.
 func serve(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) error {
-	srv, err := buildServer(ctx, b, cfg, logger)
+	srv, err := buildServer(ctx, b, cfg, logger, stdout)
 	if err != nil {
 		return err
 	}
@@ -93,10 +99,17 @@ type server struct {
 		Listener(net.Listener) error
 		ShutdownWithContext(context.Context) error
 	}
-	password  string // the admin password
-	generated bool   // the password was generated, so it is printed once the ports are ours
+	password  string              // the admin password
+	generated bool                // the password was generated, so it is printed once the ports are ours
+	haveMail  bool                // a mail server is set (LITMUS_SMTP_URL), so double_opt_in pages may be served
+	mailer    *confirmmail.Worker // sends the confirmation mails; nil without a mail server
 
-	reloadMu sync.Mutex // one reload at a time (SIGHUP, --watch, the admin's button)
+	// pages is the page directory: it does every load and reload (start, SIGHUP, --watch,
+	// the admin's button, every save in the editor or the page API), one at a time.
+	pages        *pagedir.Dir
+	pagesDir     string          // its folder; "" for the built-in examples
+	started      atomic.Bool     // the first load is done: later loads count as reloads
+	pagesChanged <-chan struct{} // --watch: the page files changed (nil without --watch)
 
 	lfs *liteFSNode // set when LITMUS_LITEFS_DIR is: one node of a LiteFS cluster
 
@@ -104,51 +117,87 @@ type server struct {
 	pub, met   net.Listener
 	metricsSrv *http.Server
 	errc       chan error // a listener that stopped serving
+	stopMail   context.CancelFunc
+	mailDone   chan struct{} // closed when the mail worker has stopped
+	stopWatch  context.CancelFunc
+	watchDone  chan struct{} // closed when the decision watcher has stopped
 }
 
 // buildServer loads the theme and page files, opens the database, builds the site, the
 // metrics and the HTTP app. Nothing listens yet.
-func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger) (*server, error) {
+func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.Logger, stdout io.Writer) (*server, error) {
 	theme, err := loadTheme(cfg.Templates)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := loadPages(cfg.Pages)
+	pagesDir, err := servePagesDir(cfg, logger, stdout)
 	if err != nil {
-		return nil, pageError(err, cfg.Pages)
+		return nil, err
 	}
-	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision)}
+	// Checked before the database is opened, so a broken page folder fails fast and says why.
+	ps, err := loadPages(pagesDir, cfg.BaseURL)
+	if err != nil {
+		return nil, pageError(err, pagesDir)
+	}
+
+	// Mail is needed by pages with double_opt_in; without it they would queue confirmation
+	// mails that never leave, so the server refuses to start (a reload refuses such pages).
+	var sender *mail.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mail.NewFromURL(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkMail(ps, sender != nil); err != nil {
+		return nil, err
+	}
+	if cfg.BaseURL == "" && slices.ContainsFunc(ps, func(p *pages.Page) bool { return p.DoubleOptIn && len(p.Domains) == 0 }) {
+		logger.Warn("LITMUS_BASE_URL is not set: confirmation links will point at the host name each signup was sent to, " +
+			"which a client can choose; set LITMUS_BASE_URL to your site's address in production")
+	}
+
+	srv := &server{b: b, cfg: cfg, logger: logger, theme: theme, m: metrics.New(b.Version, b.Revision), haveMail: sender != nil, pagesDir: pagesDir}
 	opts := store.Options{Logger: logger, Hooks: srv.m.StoreHooks()}
-	var s *site.Site
-	build := func(st *store.Store) (err error) {
-		s, err = site.Build(ctx, ps, theme, srv.pageOptions(), st)
-		return err
+	// load does the first load through the page directory: it builds the site and records
+	// each file's text as its first version (on a LiteFS replica it only builds: the
+	// primary keeps the history).
+	load := func(st *store.Store) error {
+		srv.st = st
+		srv.pages = pagedir.Open(pagesDir, srv.pageDirOptions())
+		return pageError(srv.pages.Reload(ctx), pagesDir)
 	}
 	if cfg.LiteFSDir == "" {
-		if srv.st, err = store.Open(cfg.DB, opts); err == nil {
-			if err = build(srv.st); err != nil {
-				srv.st.Close()
-			}
+		st, err := store.Open(cfg.DB, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+		}
+		if err := load(st); err != nil {
+			st.Close()
+			return nil, err
 		}
 	} else {
 		if srv.lfs, err = newLiteFSNode(cfg, logger); err != nil {
 			return nil, err
 		}
-		srv.st, err = srv.lfs.open(ctx, opts, build)
-	}
-	if err != nil {
-		if srv.st == nil {
-			return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+		if err := srv.lfs.open(ctx, opts, load); err != nil {
+			return nil, err
 		}
-		return nil, err
 	}
 	fail := func(err error) (*server, error) {
 		srv.st.Close()
 		return nil, err
 	}
 	srv.m.ObserveQueue(srv.st.QueueLen)
-	logReports(logger, srv.holder.Swap(s))
-	srv.m.InitPages(s.VariantIDs())
+	srv.m.ObserveDiskFree(srv.st.DiskFree)
+	if srv.pages.ReadOnly != "" {
+		logger.Info("pages can't be edited in the admin", "why", srv.pages.ReadOnly)
+	}
+	srv.started.Store(true)
+	// --watch takes its first look at the page files now, before the server says it is
+	// serving: an edit saved right after that line is then a change, not the starting point.
+	if cfg.Watch {
+		srv.pagesChanged = watchPages(ctx, srv.pagesDir, cfg.Templates, logger)
+	}
 
 	srv.password = cfg.AdminPassword
 	if srv.password == "" {
@@ -162,44 +211,97 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		}
 		signer.SetMinAge(d)
 	}
-	var lfs *handlers.LiteFS
-	if srv.lfs != nil {
-		lfs = srv.lfs.deps(srv.st)
-		srv.lfs.observe(srv.m)
+	links := linktoken.NewSigner(srv.st.Secret())
+	if sender != nil && srv.writes() {
+		srv.mailer = confirmmail.New(srv.st, &srv.holder, links, sender, logger)
+		srv.mailer.Sent = func(err error) {
+			if err != nil {
+				srv.m.ConfirmationMails.WithLabelValues("failed").Inc()
+			} else {
+				srv.m.ConfirmationMails.WithLabelValues("sent").Inc()
+			}
+		}
 	}
-	srv.app = handlers.New(handlers.Deps{
-		LiteFS: lfs,
-		Store:  srv.st, Metrics: srv.m, Site: &srv.holder, Theme: theme,
+	deps := handlers.Deps{
+		Store: srv.st, Metrics: srv.m, Site: &srv.holder, Theme: theme,
 		Signer:        signer,
 		AdminPassword: srv.password, TrustProxy: cfg.TrustProxy,
 		SignupLimit: cfg.SignupLimit, GlobalLimit: cfg.GlobalLimit,
 		Logger: logger, Version: b.Version, Reload: srv.reload,
-		LoadPages: func() ([]*pages.Page, error) { return loadPages(cfg.Pages) },
-	})
+		LoadPages: func() ([]*pages.Page, error) { return loadPages(pagesDir, cfg.BaseURL) },
+		Links:     links, BaseURL: cfg.BaseURL, Pages: srv.pages,
+	}
+	if srv.mailer != nil {
+		deps.MailQueued = srv.mailer.Wake
+	}
+	if srv.lfs != nil {
+		deps.LiteFS = srv.lfs.deps(srv.st)
+		srv.lfs.observe(srv.m)
+	}
+	srv.app = handlers.New(deps)
 	return srv, nil
 }
 
 func (srv *server) pageOptions() pages.Options { return pages.Options{BaseURL: srv.cfg.BaseURL} }
 
+// writes reports whether this process writes the database: always on one machine, only on
+// the primary of a LiteFS cluster. The background writers (the confirmation mail worker,
+// the decision watcher, page-version history) run only where it does.
+func (srv *server) writes() bool { return srv.lfs == nil || srv.lfs.primary }
+
+// pageDirOptions are the page directory's options; on a LiteFS cluster the page files are
+// the same on every node (built into the image), so they can't be edited in the admin,
+// and only the primary keeps their history.
+func (srv *server) pageDirOptions() pagedir.Options {
+	o := pagedir.Options{Apply: srv.apply, Check: srv.checkPages, Logger: srv.logger}
+	if srv.writes() {
+		o.Versions = srv.st
+	}
+	if srv.lfs != nil {
+		o.ReadOnly = liteFSPagesReadOnly
+	}
+	return o
+}
+
 // reload re-reads the page files; on any error the pages being served stay as they are.
 func (srv *server) reload() error {
-	srv.reloadMu.Lock()
-	defer srv.reloadMu.Unlock()
-	ps, err := loadPages(srv.cfg.Pages)
-	if err == nil {
-		var s *site.Site
-		if s, err = site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st); err == nil {
-			reports := srv.holder.Swap(s)
-			srv.m.InitPages(s.VariantIDs())
-			srv.m.PageReloads.WithLabelValues("ok").Inc()
-			srv.logger.Info("pages reloaded", "pages", len(ps))
-			logReports(srv.logger, reports)
-			return nil
-		}
+	err := srv.pages.Reload(context.Background())
+	if err != nil {
+		srv.m.PageReloads.WithLabelValues("error").Inc()
+		srv.logger.Error("page reload failed; still serving the previous pages", "err", err)
 	}
-	srv.m.PageReloads.WithLabelValues("error").Inc()
-	srv.logger.Error("page reload failed; still serving the previous pages", "err", err)
 	return err
+}
+
+// checkPages is what serve asks of a set of pages beyond `litmus check`'s rules, on every
+// load and before a save is written.
+func (srv *server) checkPages(ps []*pages.Page) error {
+	if perrs := pages.CheckBaseURL(ps, srv.cfg.BaseURL); perrs != nil {
+		return perrs // a save that gives a page the main site's host is a 422 with its line
+	}
+	return checkMail(ps, srv.haveMail)
+}
+
+// apply serves a freshly loaded, valid set of pages: it is the page directory's Apply, so
+// every load (start, SIGHUP, --watch, the admin's button, a save) goes through it.
+func (srv *server) apply(ps []*pages.Page) error {
+	if err := srv.checkPages(ps); err != nil {
+		return err
+	}
+	s, err := site.Build(context.Background(), ps, srv.theme, srv.pageOptions(), srv.st)
+	if err != nil {
+		return err
+	}
+	reports := srv.holder.Swap(s)
+	srv.m.InitPages(s.VariantIDs())
+	if srv.started.Load() {
+		// Counted as the new pages go live, before their versions are recorded, so the
+		// metric never lags the pages being served.
+		srv.m.PageReloads.WithLabelValues("ok").Inc()
+		srv.logger.Info("pages reloaded", "pages", len(ps))
+	}
+	logReports(srv.logger, reports)
+	return nil
 }
 
 // listen binds both ports (before announcing, so a busy port fails here with a clear
@@ -234,6 +336,25 @@ func (srv *server) listen(stdout io.Writer) error {
 
 	srv.errc = make(chan error, 2)
 	go func() { srv.errc <- srv.app.Listener(pub) }()
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	srv.stopMail, srv.mailDone = stopMail, make(chan struct{})
+	go func() {
+		defer close(srv.mailDone)
+		if srv.mailer != nil { // nil without a mail server, and on a LiteFS replica
+			srv.mailer.Run(mailCtx) // first round at once: mails a crash left unsent go out now
+		}
+	}()
+	// Each phase's first verdict is written down within a minute of being reached, even
+	// with nobody looking (results.Record, the decision record). On a LiteFS replica the
+	// primary's watcher does it, and the record reaches the replica with the rest.
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	srv.stopWatch, srv.watchDone = stopWatch, make(chan struct{})
+	go func() {
+		defer close(srv.watchDone)
+		if srv.writes() {
+			results.WatchDecisions(watchCtx, srv.st, &srv.holder, time.Minute, srv.logger)
+		}
+	}()
 	go func() {
 		if err := srv.metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
 			srv.errc <- err
@@ -241,19 +362,15 @@ func (srv *server) listen(stdout io.Writer) error {
 	}()
 	s := srv.holder.Load()
 	srv.logger.Info("litmus started", "version", srv.b.Version, "addr", pub.Addr().String(), "metrics", met.Addr().String(),
-		"db", cfg.DB, "pages", len(s.Entries), "default", "/"+s.Default.Page.Slug)
+		"db", cfg.DB, "pages", len(s.Entries))
 	fmt.Fprintf(stdout, "Litmus is serving %d page(s) on http://localhost:%d/ (metrics on :%d/metrics)\n",
 		len(s.Entries), pub.Addr().(*net.TCPAddr).Port, met.Addr().(*net.TCPAddr).Port)
 	return nil
 }
 
 // run serves until ctx is cancelled or a listener fails, reloading the page files on SIGHUP
-// and, with --watch, when they change (watch.go). It returns the listener's error, if any.
+// and, with --watch, when they change (watch.go; started by buildServer). It returns the listener's error, if any.
 func (srv *server) run(ctx context.Context) error {
-	var pagesChanged <-chan struct{}
-	if srv.cfg.Watch {
-		pagesChanged = watchPages(ctx, srv.cfg.Pages, srv.cfg.Templates, srv.logger)
-	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -277,7 +394,7 @@ func (srv *server) run(ctx context.Context) error {
 			return nil
 		case <-hup:
 			_ = srv.reload()
-		case <-pagesChanged:
+		case <-srv.pagesChanged:
 			_ = srv.reload()
 		case err := <-srv.errc:
 			return err
@@ -295,6 +412,10 @@ func (srv *server) shutdown() error {
 		srv.logger.Error("public server shutdown", "err", err)
 	}
 	_ = srv.metricsSrv.Shutdown(sctx)
+	srv.stopMail() // a mail cut short stays unsent in the outbox and goes out after the restart
+	<-srv.mailDone
+	srv.stopWatch() // a decision not yet written is recorded at the next look or start
+	<-srv.watchDone
 	if err := srv.st.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -309,6 +430,54 @@ func logReports(logger *slog.Logger, reports []site.PageReport) {
 	for _, r := range reports {
 		logger.Info("page "+r.String(), "page", r.Page, "phase", r.Phase)
 	}
+}
+
+// checkMail refuses pages with double_opt_in when no mail server is configured: their
+// signups would wait for a confirmation mail that is never sent.
+func checkMail(ps []*pages.Page, haveMail bool) error {
+	if haveMail {
+		return nil
+	}
+	for _, p := range ps {
+		if p.DoubleOptIn {
+			return fmt.Errorf("page %s has double_opt_in = true, which sends a confirmation mail after each signup, "+
+				"but no mail server is set: set LITMUS_SMTP_URL (smtp://user:pass@host:587) and LITMUS_MAIL_FROM, "+
+				"or remove double_opt_in from %s", p.Slug, p.File)
+		}
+	}
+	return nil
+}
+
+// servePagesDir decides which page directory serve uses: LITMUS_PAGES, which must exist and
+// be a directory; or, when it is unset, the folder named pages beside the database, created
+// on first start with copies of the built-in examples, so a new installation (a laptop, or
+// the first Fly deploy) serves pages the admin can edit with no extra step. "" (the
+// built-in examples, read-only) only when that folder cannot be created.
+func servePagesDir(cfg *config.Config, logger *slog.Logger, stdout io.Writer) (string, error) {
+	if cfg.Pages != "" {
+		if info, err := os.Stat(cfg.Pages); err == nil && !info.IsDir() {
+			return "", fmt.Errorf("LITMUS_PAGES is %s, a file: it must name a folder of .toml page files (`litmus check %s` checks this one file)", cfg.Pages, cfg.Pages)
+		}
+		return cfg.Pages, nil // loadPages explains a missing folder
+	}
+	if cfg.LiteFSDir != "" {
+		// Beside the database is the LiteFS mount, which holds databases only, and page
+		// files must be the same on every node: they belong in the image (LITMUS_PAGES).
+		logger.Warn("LITMUS_PAGES is unset on a LiteFS node: serving the built-in example pages; " +
+			"build your page files into the image and point LITMUS_PAGES at them (docs/high-availability.md)")
+		return "", nil
+	}
+	dir := pagedir.DefaultPath(cfg.DB)
+	created, err := pagedir.Seed(dir)
+	if err != nil {
+		logger.Warn("cannot create the page folder beside the database; serving the built-in examples, which can't be edited",
+			"dir", dir, "err", err)
+		return "", nil
+	}
+	if created {
+		fmt.Fprintf(stdout, "Created %s with the example pages: edit them at /admin, or with any text editor.\n", dir)
+	}
+	return dir, nil
 }
 
 func loadTheme(dir string) (*pages.Theme, error) {

@@ -62,15 +62,20 @@ func (n *liteFSNode) role() string {
 	return "replica"
 }
 
-// open opens the store for the node's role. A replica waits for the primary to have
-// created the database; build is retried while it fails with store.ErrNotReplicated.
-func (n *liteFSNode) open(ctx context.Context, opts store.Options, build func(*store.Store) error) (*store.Store, error) {
+// open opens the store for the node's role and hands it to load (the first load of the
+// pages). A replica waits for the primary to have created the database and started the
+// pages' phases: opening and load are retried while they fail with store.ErrNotReplicated.
+func (n *liteFSNode) open(ctx context.Context, opts store.Options, load func(*store.Store) error) error {
 	if n.primary {
 		st, err := store.Open(n.cfg.DB, opts)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("open database %s: %w", n.cfg.DB, err)
 		}
-		return st, build(st)
+		if err := load(st); err != nil {
+			st.Close()
+			return err
+		}
+		return nil
 	}
 	opts.Replica = true
 	opts.Ship = func(e store.Exposure) { n.shipper.Add(e) } // set below, before any request
@@ -80,22 +85,29 @@ func (n *liteFSNode) open(ctx context.Context, opts store.Options, build func(*s
 		if err == nil {
 			n.peer = litefs.NewPeer(st.PrimaryAddress, litefs.Token(st.Secret()))
 			n.shipper = litefs.NewShipper(n.peer, n.log)
-			if err = build(st); err == nil {
-				return st, nil
+			if err = load(st); err == nil {
+				return nil
 			}
 			st.Close()
+		} else {
+			err = fmt.Errorf("open database %s: %w", n.cfg.DB, err)
 		}
 		if !errors.Is(err, store.ErrNotReplicated) || time.Now().After(deadline) {
-			return nil, err
+			return err
 		}
 		n.log.Info("litefs: waiting for the primary's database", "err", err)
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
 }
+
+// liteFSPagesReadOnly is why the admin can't edit pages on a LiteFS node: a save would
+// change one node's files only.
+const liteFSPagesReadOnly = "This server is one node of a LiteFS cluster: page files must be the same on every node, " +
+	"so they are built into the image (LITMUS_PAGES) and edited there, then deployed. See docs/high-availability.md."
 
 // deps is what the handlers need.
 func (n *liteFSNode) deps(st *store.Store) *handlers.LiteFS {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Config is everything `litmus serve` needs; other subcommands use a subset.
@@ -20,7 +21,7 @@ type Config struct {
 	Addr          string // public listener (pages, signups, admin, API)
 	MetricsAddr   string // Prometheus /metrics only; never the public port
 	DB            string // SQLite file
-	Pages         string // directory of page files; "" = the built-in examples
+	Pages         string // directory of page files; "" = the folder pages beside DB (serve creates it)
 	Templates     string // directory of template overrides; "" = built-in theme
 	AdminPassword string // "" = generate one at start and print it once
 	BaseURL       string // public origin for canonical and social links, e.g. https://example.com
@@ -29,6 +30,8 @@ type Config struct {
 	TrustProxy    bool   // take the client address from Fly-Client-IP
 	LogFormat     string // "text" or "json"
 	Watch         bool   // reload page files when they change (local editing)
+	SMTPURL       string // smtp:// or smtps:// server for confirmation mails; "" = no mail
+	MailFrom      string // sender address of Litmus's mail
 
 	// High availability on LiteFS (docs/high-availability.md); off when LiteFSDir is "".
 	LiteFSDir       string        // the LiteFS mount holding DB
@@ -43,14 +46,16 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_ADDR", ":8080", "public address (PORT is used when LITMUS_ADDR is unset)"},
 	{"LITMUS_METRICS_ADDR", ":9091", "Prometheus metrics address; never the public port"},
 	{"LITMUS_DB", "data/litmus.db", "SQLite database file (serve creates it if missing)"},
-	{"LITMUS_PAGES", "", "directory of page files (default: the built-in example pages)"},
+	{"LITMUS_PAGES", "", "directory of page files (default: the folder pages beside LITMUS_DB, created with copies of the example pages)"},
 	{"LITMUS_TEMPLATES", "", "directory of template overrides (default: the built-in theme)"},
 	{"LITMUS_ADMIN_PASSWORD", "", "password of user admin for /admin and /api (default: a random one, printed at start)"},
-	{"LITMUS_BASE_URL", "", "public URL of the site, for canonical and social links, e.g. https://try.example.com"},
+	{"LITMUS_BASE_URL", "", "public URL of the main site, for canonical and social links, e.g. https://try.example.com (a page with domains = [...] uses its own)"},
 	{"LITMUS_SIGNUP_LIMIT", "5", "signups per minute from one client address; 0 turns the limit off"},
 	{"LITMUS_SIGNUP_GLOBAL_LIMIT", "600", "signups per minute for the whole server; 0 turns the limit off"},
 	{"LITMUS_TRUST_PROXY", "false", "take the client address from Fly-Client-IP (set on Fly.io only)"},
 	{"LITMUS_LOG_FORMAT", "text", "log format: text or json"},
+	{"LITMUS_SMTP_URL", "", "SMTP server for mail, smtp://[user:pass@]host:port (STARTTLS) or smtps://... (needed by pages with double_opt_in)"},
+	{"LITMUS_MAIL_FROM", "", "sender of Litmus's mail, e.g. \"Chaser <hello@example.com>\""},
 	{"LITMUS_LITEFS_DIR", "", "LiteFS mount holding LITMUS_DB: run as one node of a LiteFS cluster (default: off, one machine)"},
 	{"LITMUS_LITEFS_HOST", "", "with LiteFS: the host other nodes reach this one at (default: the host name)"},
 	{"LITMUS_LITEFS_CONFIRM", "2s", "with LiteFS: how long a signup waits for a replica to hold it before answering 503; 0 never waits (an acknowledged signup can then be lost on failover)"},
@@ -128,6 +133,8 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("LITMUS_TRUST_PROXY"), usage("LITMUS_TRUST_PROXY"))
 		fs.StringVar(&c.LogFormat, "log-format", env("LITMUS_LOG_FORMAT"), usage("LITMUS_LOG_FORMAT"))
 		fs.BoolVar(&c.Watch, "watch", false, "reload page files when they change (for local editing)")
+		c.SMTPURL = getenv("LITMUS_SMTP_URL") // not a flag: it may hold a password
+		fs.StringVar(&c.MailFrom, "mail-from", env("LITMUS_MAIL_FROM"), usage("LITMUS_MAIL_FROM"))
 		fs.StringVar(&c.LiteFSDir, "litefs-dir", env("LITMUS_LITEFS_DIR"), usage("LITMUS_LITEFS_DIR"))
 		fs.StringVar(&c.LiteFSHost, "litefs-host", env("LITMUS_LITEFS_HOST"), usage("LITMUS_LITEFS_HOST"))
 		fs.BoolVar(&c.LiteFSCandidate, "litefs-candidate", envBool("LITMUS_LITEFS_CANDIDATE"), usage("LITMUS_LITEFS_CANDIDATE"))
@@ -168,7 +175,7 @@ func (c *Config) Validate(scope Scope) error {
 				c.BaseURL = u.Scheme + "://" + u.Host
 			}
 		}
-		if c.AdminPassword != "" && len(c.AdminPassword) < 12 {
+		if c.AdminPassword != "" && utf8.RuneCountInString(c.AdminPassword) < 12 { // characters, not bytes
 			errs = append(errs, errors.New("LITMUS_ADMIN_PASSWORD is shorter than 12 characters: choose a longer one, or unset it to have a random one generated"))
 		}
 		if c.SignupLimit < 0 || c.GlobalLimit < 0 {

@@ -86,3 +86,16 @@ func TestBaseURLIsNormalised(t *testing.T) {
 		t.Errorf("BaseURL = %q", c.BaseURL)
 	}
 }
+
+// Issue 14: the 12-character minimum counted bytes, so "パスワード" (5 characters, 15
+// bytes) passed. Characters are what a person counts.
+func TestAdminPasswordMinimumCountsCharacters(t *testing.T) {
+	for _, short := range []string{"パスワード", "日本語です", "ééééééé"} {
+		if _, err := parse(t, map[string]string{"LITMUS_ADMIN_PASSWORD": short}); err == nil || !strings.Contains(err.Error(), "shorter than 12 characters") {
+			t.Errorf("password %q (%d characters): err = %v, want refused", short, len([]rune(short)), err)
+		}
+	}
+	if _, err := parse(t, map[string]string{"LITMUS_ADMIN_PASSWORD": "十二文字のパスワードです"}); err != nil {
+		t.Errorf("a 12-character Japanese password: %v", err)
+	}
+}

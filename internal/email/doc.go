@@ -21,14 +21,41 @@
 //     refused in domains as IDNA2008 does ("💩.la" is valid only under the older rules
 //     UTS 46 keeps for compatibility).
 //   - the local part kept as typed, case included: RFC 5321 lets a mail server treat
-//     "Ann" and "ann" as different mailboxes, and we cannot know that it does not. Callers
-//     that deduplicate signups should compare case-insensitively themselves. No
-//     provider-specific rewriting (Gmail dots or +tags) either: that is guessing.
+//     "Ann" and "ann" as different mailboxes, and we cannot know that it does not, so the
+//     address a confirmation is sent to is the one the person typed. Deduplication,
+//     erasure and look-ups compare Keys instead (below). No provider-specific rewriting
+//     (Gmail dots or +tags) either: that is guessing.
 //   - non-ASCII local parts (RFC 6531, "josé@example.com"), NFC-normalised so the same
 //     name typed on two keyboards is stored once. Only letters, marks and digits of any
 //     script are accepted beyond ASCII, the same line IDNA draws for domain names; emoji
 //     and symbols are refused. Not every mail provider can deliver to such addresses yet,
 //     but the signup still measures real demand, which is what the page is for.
+//
+// # When two addresses are the same person
+//
+// Key is the identity rule: NFKC_Casefold of the address (Unicode normalisation form KC,
+// then full case folding, then KC again). Signups are one per Key per page, and "forget"
+// erases every signup with the Key of the address given. Why each step:
+//   - Full case folding, not ASCII: "ÉMILE" and "émile", "Σ", "σ" and final "ς", "STRASSE"
+//     and "straße" are the same word to the person who typed them. Nearly every mail
+//     provider treats its mailboxes case-insensitively, and a person who asked to be
+//     forgotten as "émile@x.com" must not stay stored as "ÉMILE@x.com". Folding, not
+//     lower-casing: lower-casing leaves "ς" and "σ" apart and is locale-dependent.
+//   - NFKC, not NFC: NFC only joins canonically equivalent spellings (a precomposed "é"
+//     and "e" plus a combining accent). NFKC also joins compatibility variants: full-width
+//     "ａ" from a phone's CJK keyboard and "a", the ligature "ﬁ" and "fi", superscript
+//     digits. These are the same characters to a reader, so two signups that differ only
+//     by them are a duplicate (or a trick to count twice), and an erasure request typed
+//     either way must find both. NFKC is lossy, which is why it is used only for the Key:
+//     the stored address stays NFC, as typed, since a mail server may (rarely) tell the
+//     variants apart for delivery.
+//   - Nothing more: letters of other scripts that look alike (Cyrillic "а", Greek "ο")
+//     are different characters, so different addresses. Folding them together (UTS #39
+//     skeletons) would merge real, distinct people. Mixed-script addresses get the checks
+//     Normalize gives every address.
+//
+// The domain part is already lower-case ASCII after Normalize (UTS 46 maps and folds it),
+// so the Key changes only the local part of a normalised address.
 //
 // # What it refuses, and why
 //

@@ -79,7 +79,7 @@ func checkLabels(domain string) Rule {
 		switch {
 		case label == "":
 			return RuleBadDomain // a mapped character produced an empty label
-		case len(label) > 63:
+		case len(label) > maxLabelBytes:
 			return RuleLabelTooLong
 		}
 	}

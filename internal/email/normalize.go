@@ -10,8 +10,9 @@ import (
 // Limits from RFC 5321 (section 4.5.3.1): 64 octets of local part, and 254 for the whole
 // address (the 256-octet path minus its angle brackets).
 const (
-	maxAddressBytes = 254
+	maxAddressBytes = MaxLength
 	maxLocalBytes   = 64
+	maxLabelBytes   = 63 // one label of the domain (RFC 1035)
 	// maxInputBytes bounds the work done on what a visitor sent before any checking;
 	// anything longer cannot become a valid address, whatever trimming removes.
 	maxInputBytes = 1024

@@ -1,5 +1,7 @@
 package email
 
+import "strconv"
+
 // Rule names the reason an address was refused. The values are stable: they are used as
 // metric label values (a bounded set, see Rules) and in tests, so never rename one.
 type Rule string
@@ -38,7 +40,7 @@ const (
 var messages = map[Rule]string{
 	RuleEmpty:          "Please enter your email address.",
 	RuleInvalidUTF8:    "That address has characters we can't read — please type it in again.",
-	RuleTooLong:        "That address is too long — an email address has at most 254 characters.",
+	RuleTooLong:        "That address is too long — an email address has at most " + strconv.Itoa(MaxLength) + " characters.",
 	RuleLineBreak:      "Please enter one address, on a single line.",
 	RuleWhitespace:     "An email address can't contain spaces — please remove them.",
 	RuleControlChar:    "That address has a hidden control character — please type it in by hand.",
@@ -75,7 +77,22 @@ var rules = []Rule{
 // rejection counter for each one at start instead of discovering them one by one.
 func Rules() []Rule { return append([]Rule(nil), rules...) }
 
-// Message returns the visitor-facing message for the rule ("" for an unknown rule).
+// Limit is the number a rule's message quotes (the length limits), 0 for the others. Message
+// catalogues in other languages fill it in as {max}.
+func (r Rule) Limit() int {
+	switch r {
+	case RuleTooLong:
+		return maxAddressBytes
+	case RuleLocalTooLong:
+		return maxLocalBytes
+	case RuleLabelTooLong:
+		return maxLabelBytes
+	}
+	return 0
+}
+
+// Message returns the visitor-facing message for the rule in English ("" for an unknown
+// rule); internal/i18n has it in every language as "email." + the rule.
 func (r Rule) Message() string { return messages[r] }
 
 // Error is why an address was refused: Rule for code and metrics, Message for the visitor.

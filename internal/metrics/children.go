@@ -14,29 +14,62 @@ import (
 // when a label set is first seen, and then found with plain map lookups that allocate
 // nothing (bench/RESULTS.md: "pre-resolved metric children").
 
-// pageChildren maps page → variant → that page's counter child.
-type pageChildren map[string]map[string]prometheus.Counter
+// variantCounters are one page variant's counter children.
+type variantCounters struct{ views, visitors, signups prometheus.Counter }
 
-// resolvePageViews builds the children of PageViews for variants (page → variant ids).
-func (m *Metrics) resolvePageViews(variants map[string][]string) {
+// pageChildren maps page → variant → its counter children.
+type pageChildren map[string]map[string]variantCounters
+
+// resolvePages builds the children of PageViews, Visitors and Signups for variants (page →
+// variant ids).
+func (m *Metrics) resolvePages(variants map[string][]string) {
 	byPage := make(pageChildren, len(variants))
 	for page, ids := range variants {
-		byPage[page] = make(map[string]prometheus.Counter, len(ids))
+		byPage[page] = make(map[string]variantCounters, len(ids))
 		for _, v := range ids {
-			byPage[page][v] = m.PageViews.WithLabelValues(page, v)
+			byPage[page][v] = variantCounters{
+				views:    m.PageViews.WithLabelValues(page, v),
+				visitors: m.Visitors.WithLabelValues(page, v),
+				signups:  m.Signups.WithLabelValues(page, v),
+			}
 		}
 	}
-	m.pageViews.Store(&byPage)
+	m.pages.Store(&byPage)
+}
+
+// variant returns the resolved children of page and variant, if its page is loaded.
+func (m *Metrics) variant(page, variant string) (variantCounters, bool) {
+	if byPage := m.pages.Load(); byPage != nil {
+		c, ok := (*byPage)[page][variant]
+		return c, ok
+	}
+	return variantCounters{}, false
 }
 
 // PageView returns the litmus_page_views_total child of page and variant.
 func (m *Metrics) PageView(page, variant string) prometheus.Counter {
-	if byPage := m.pageViews.Load(); byPage != nil {
-		if c, ok := (*byPage)[page][variant]; ok {
-			return c
-		}
+	if c, ok := m.variant(page, variant); ok {
+		return c.views
 	}
 	return m.PageViews.WithLabelValues(page, variant) // a page not loaded (yet): still counted
+}
+
+// newVisitor counts a stored first view (litmus_visitors_total); see StoreHooks.
+func (m *Metrics) newVisitor(page, variant string) {
+	if c, ok := m.variant(page, variant); ok {
+		c.visitors.Inc()
+		return
+	}
+	m.Visitors.WithLabelValues(page, variant).Inc()
+}
+
+// signupStored counts a stored signup (litmus_signups_total); see StoreHooks.
+func (m *Metrics) signupStored(page, variant string) {
+	if c, ok := m.variant(page, variant); ok {
+		c.signups.Inc()
+		return
+	}
+	m.Signups.WithLabelValues(page, variant).Inc()
 }
 
 // httpKey is one label set of litmus_http_request_duration_seconds.

@@ -32,7 +32,7 @@ var BotClasses = []string{"crawler", "link_preview", "http_client", "headless", 
 var UncountedReasons = []string{"prefetch", "preview", "head"}
 
 // Routes is the closed set of route names used as the `route` label.
-var Routes = []string{"page", "signup", "thanks", "healthz", "static", "admin", "api", "other"}
+var Routes = []string{"page", "signup", "thanks", "answers", "confirm", "healthz", "static", "admin", "api", "other"}
 
 // Metrics holds every Litmus metric on its own registry.
 type Metrics struct {
@@ -51,9 +51,12 @@ type Metrics struct {
 	AdminLoginFails prometheus.Counter
 	PageReloads     *prometheus.CounterVec // result
 	Pages           prometheus.Gauge
+	// Demand signals (issue 17).
+	SignupsConfirmed  *prometheus.CounterVec // page
+	ConfirmationMails *prometheus.CounterVec // result: sent, failed
 
-	pageViews atomic.Pointer[pageChildren] // PageViews' children, resolved by InitPages
-	http      httpChildren                 // HTTPDuration's children seen so far
+	pages atomic.Pointer[pageChildren] // children of PageViews, Visitors, Signups, resolved by InitPages
+	http  httpChildren                 // HTTPDuration's children seen so far
 }
 
 // New creates the metrics on a fresh registry, with the Go and process collectors and
@@ -93,6 +96,13 @@ func New(version, revision string) *Metrics {
 			Help: "Page file reloads, by result (ok or error)."}, []string{"result"}),
 		Pages: f.NewGauge(prometheus.GaugeOpts{Name: "litmus_pages",
 			Help: "Pages being served."}),
+		SignupsConfirmed: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_signups_confirmed_total",
+			Help: "Signups confirmed through the mailed link (double opt-in); a second confirmation is not counted."}, []string{"page"}),
+		ConfirmationMails: f.NewCounterVec(prometheus.CounterOpts{Name: "litmus_confirmation_mails_total",
+			Help: "Attempts to send a confirmation mail, by result (sent, failed)."}, []string{"result"}),
+	}
+	for _, r := range []string{"sent", "failed"} {
+		m.ConfirmationMails.WithLabelValues(r)
 	}
 	f.NewGaugeVec(prometheus.GaugeOpts{Name: "litmus_build_info",
 		Help: "Always 1; the labels say which build is running."}, []string{"version", "revision", "goversion"}).
@@ -113,13 +123,14 @@ func New(version, revision string) *Metrics {
 // which is what Prometheus counters need (no reset mid-life).
 func (m *Metrics) InitPages(variants map[string][]string) {
 	m.Pages.Set(float64(len(variants)))
-	m.resolvePageViews(variants)
+	m.resolvePages(variants)
 	for page, ids := range variants {
 		for _, v := range ids {
 			m.PageViews.WithLabelValues(page, v)
 			m.Visitors.WithLabelValues(page, v)
 			m.Signups.WithLabelValues(page, v)
 		}
+		m.SignupsConfirmed.WithLabelValues(page)
 		for _, r := range RejectReasons {
 			m.SignupsRejected.WithLabelValues(page, r)
 		}
@@ -137,6 +148,29 @@ func (m *Metrics) InitPages(variants map[string][]string) {
 func (m *Metrics) ObserveQueue(queueLen func() int) {
 	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "litmus_writer_queue_items",
 		Help: "Writes waiting for the database writer."}, func() float64 { return float64(queueLen()) }))
+}
+
+// ObserveDiskFree exports litmus_db_disk_free_bytes, read from free at each scrape: the
+// space left to the database on its file system. /healthz fails below store.MinFreeBytes;
+// the LitmusDiskFull alerts fire well before. A failed read exports nothing for that scrape.
+func (m *Metrics) ObserveDiskFree(free func() (uint64, error)) {
+	m.Registry.MustRegister(diskFree{free: free, desc: prometheus.NewDesc("litmus_db_disk_free_bytes",
+		"Bytes free on the file system holding the database (what Litmus may use).", nil, nil)})
+}
+
+// diskFree is a collector rather than a GaugeFunc so a failed statfs is an absent sample,
+// not a 0 that would page someone.
+type diskFree struct {
+	free func() (uint64, error)
+	desc *prometheus.Desc
+}
+
+func (d diskFree) Describe(ch chan<- *prometheus.Desc) { ch <- d.desc }
+
+func (d diskFree) Collect(ch chan<- prometheus.Metric) {
+	if n, err := d.free(); err == nil {
+		ch <- prometheus.MustNewConstMetric(d.desc, prometheus.GaugeValue, float64(n))
+	}
 }
 
 // ObserveCommit records one writer transaction; it matches store.Hooks.Committed.

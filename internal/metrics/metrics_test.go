@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -61,6 +62,19 @@ func TestPreResolvedChildrenAreTheSeries(t *testing.T) {
 	m.InitPages(map[string][]string{"pricing": {"c"}})
 	m.PageView("pricing", "c").Inc()
 	m.PageView("chaser", "b").Inc() // removed by the reload: the same series goes on
+	hooks := m.StoreHooks()
+	hooks.NewVisitor("pricing", "c")
+	hooks.NewVisitor("chaser", "a") // no longer loaded
+	hooks.SignupStored("pricing", "c")
+	for _, c := range []struct {
+		vec           *prometheus.CounterVec
+		page, variant string
+		want          float64
+	}{{m.Visitors, "pricing", "c", 1}, {m.Visitors, "chaser", "a", 1}, {m.Signups, "pricing", "c", 1}, {m.Signups, "chaser", "a", 0}} {
+		if got := testutil.ToFloat64(c.vec.WithLabelValues(c.page, c.variant)); got != c.want {
+			t.Errorf("hooks: %s/%s = %v, want %v", c.page, c.variant, got, c.want)
+		}
+	}
 	for _, c := range []struct {
 		page, variant string
 		want          float64

@@ -8,8 +8,8 @@ import "github.com/litmuslabs/litmus/internal/store"
 // this package knows the store's hook types only.
 func (m *Metrics) StoreHooks() store.Hooks {
 	return store.Hooks{
-		NewVisitor:   func(page, variant string) { m.Visitors.WithLabelValues(page, variant).Inc() },
-		SignupStored: func(page, variant string) { m.Signups.WithLabelValues(page, variant).Inc() },
+		NewVisitor:   m.newVisitor,
+		SignupStored: m.signupStored,
 		Committed:    m.ObserveCommit,
 	}
 }

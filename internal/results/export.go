@@ -27,8 +27,10 @@ import (
 // exportColumnsBefore and exportColumnsAfter frame the page's own form fields in the CSV.
 var (
 	exportColumnsBefore = []string{"time", "email"}
-	// phase and later_phases came in 0.2, at the end, so the earlier columns keep their places.
-	exportColumnsAfter = []string{"variant", "counted", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host", "phase", "later_phases"}
+	// phase and later_phases came in 0.2, at the end, so the earlier columns keep their places;
+	// confirmed, referred and answers (the demand signals) after them.
+	exportColumnsAfter = []string{"variant", "counted", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host",
+		"phase", "later_phases", "confirmed", "referred", "answers"}
 )
 
 // FieldNames returns the names of p's form fields other than the email, in page order:
@@ -79,7 +81,9 @@ func CSVHeader(fields []string) []string {
 
 // WriteCSV writes the signups of page as CSV (RFC 4180, a header row, one row per
 // contact): time (RFC 3339, UTC), email, each of fields, variant, counted (yes/no), the
-// UTM tags, the referrer's host, phase (its number) and later_phases (space-separated).
+// UTM tags, the referrer's host, phase (its number), later_phases (space-separated),
+// confirmed (yes/no, double opt-in), referred (yes/no: came through a share link) and
+// answers (the thank-you questions' answers as a JSON object, empty when none).
 // phase 0 writes every contact; phase N only those who signed up in phase N. Cells that a
 // spreadsheet would run as a formula are neutralised (see SafeCell).
 func WriteCSV(ctx context.Context, st *store.Store, page string, fields []string, phase int, w io.Writer) error {
@@ -99,7 +103,8 @@ func WriteCSV(ctx context.Context, st *store.Store, page string, fields []string
 			later[i] = strconv.Itoa(n)
 		}
 		row = append(row, c.variant, yesNo(c.counted), s.UTMSource, s.UTMMedium, s.UTMCampaign, s.UTMTerm, s.UTMContent, s.ReferrerHost,
-			strconv.Itoa(c.phase), strings.Join(later, " "))
+			strconv.Itoa(c.phase), strings.Join(later, " "),
+			yesNo(!r.ConfirmedAt.IsZero()), yesNo(r.Referred), answersCell(r.Answers))
 		for i := range row {
 			row[i] = SafeCell(row[i])
 		}
@@ -141,6 +146,10 @@ type ExportRecord struct {
 	Source  ExportSource      `json:"source"`
 	// LaterPhases are the phases in which the same person signed up again.
 	LaterPhases []int `json:"later_phases"`
+	// ConfirmedAt is when the address was confirmed (double opt-in), null if it was not.
+	ConfirmedAt *time.Time        `json:"confirmed_at"`
+	Referred    bool              `json:"referred"` // came through a share link
+	Answers     map[string]string `json:"answers"`  // thank-you questions, by name
 }
 
 // ExportSource is a signup's first-touch attribution in the JSON export.
@@ -163,14 +172,24 @@ func WriteNDJSON(ctx context.Context, st *store.Store, page string, phase int, w
 		if fields == nil {
 			fields = map[string]string{}
 		}
-		return enc.Encode(ExportRecord{
+		answers := r.Answers
+		if answers == nil {
+			answers = map[string]string{}
+		}
+		rec := ExportRecord{
 			Time: r.CreatedAt.UTC(), Email: r.Email, Fields: fields, Variant: c.variant, Counted: c.counted, Phase: c.phase,
 			LaterPhases: c.later,
 			Source: ExportSource{
 				UTMSource: s.UTMSource, UTMMedium: s.UTMMedium, UTMCampaign: s.UTMCampaign,
 				UTMTerm: s.UTMTerm, UTMContent: s.UTMContent, ReferrerHost: s.ReferrerHost,
 			},
-		})
+			Referred: r.Referred, Answers: answers,
+		}
+		if !r.ConfirmedAt.IsZero() {
+			at := r.ConfirmedAt.UTC()
+			rec.ConfirmedAt = &at
+		}
+		return enc.Encode(rec)
 	})
 	if err != nil {
 		return fmt.Errorf("results: write json: %w", err)
@@ -218,6 +237,16 @@ func eachContact(ctx context.Context, st *store.Store, page string, phase int, f
 // "chaser-signups-2026-11-24.csv".
 func ExportFilename(page string, day time.Time) string {
 	return page + "-signups-" + day.UTC().Format(time.DateOnly) + ".csv"
+}
+
+// answersCell is a signup's answers as one CSV cell: a JSON object with sorted keys, or
+// empty when there are none.
+func answersCell(a map[string]string) string {
+	if len(a) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(a) // a map of strings always encodes
+	return string(b)
 }
 
 func yesNo(b bool) string {

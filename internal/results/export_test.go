@@ -30,7 +30,8 @@ func TestSafeCellNeutralisesFormulas(t *testing.T) {
 func TestCSVHeaderKeepsColumnsUnambiguous(t *testing.T) {
 	got := CSVHeader([]string{"company", "variant", "email"})
 	want := []string{"time", "email", "company", "field_variant", "field_email", "variant", "counted",
-		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host", "phase", "later_phases"}
+		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "referrer_host",
+		"phase", "later_phases", "confirmed", "referred", "answers"}
 	if !slices.Equal(got, want) {
 		t.Errorf("header %q,\nwant   %q", got, want)
 	}

@@ -76,13 +76,22 @@ func (h *history) changes(i int) []pages.Change {
 	return c
 }
 
+// analysis is a phase's counts and what stats.Analyze made of them.
+type analysis struct {
+	report stats.Report
+	days   float64
+	bar    stats.PassBar
+	counts []store.VariantCount // in the definition's order, zeros for variants nobody saw
+}
+
 // analyze runs stats.Analyze on phase i's counts with its own definition's variants (in
-// order, the control first; a variant nobody saw counts as zero) and pass bar.
-func (h *history) analyze(ctx context.Context, st *store.Store, i int) (stats.Report, error) {
+// order, the control first; a variant nobody saw counts as zero) and pass bar. With
+// counts = "confirmed" in that pass bar, a signup counts once it is confirmed.
+func (h *history) analyze(ctx context.Context, st *store.Store, i int) (analysis, error) {
 	ph, def := h.phases[i], h.defs[i]
 	counts, err := st.Counts(ctx, ph.ID)
 	if err != nil {
-		return stats.Report{}, fmt.Errorf("results: %w", err)
+		return analysis{}, fmt.Errorf("results: %w", err)
 	}
 	byID := make(map[string]store.VariantCount, len(counts))
 	for _, c := range counts {
@@ -92,23 +101,54 @@ func (h *history) analyze(ctx context.Context, st *store.Store, i int) (stats.Re
 		PassBar:     stats.PassBar{TargetRate: def.PassBar.TargetRate, MinVisitors: int64(def.PassBar.MinVisitors), MinDays: def.PassBar.MinDays},
 		DaysElapsed: h.days(i),
 	}
+	a := analysis{bar: in.PassBar, days: in.DaysElapsed}
+	confirmed := countsOf(def) == pages.CountsConfirmed
 	for _, v := range def.Variants {
 		c := byID[v.ID]
-		in.Variants = append(in.Variants, stats.Variant{ID: v.ID, Weight: v.Weight, Visitors: c.Visitors, Signups: c.Signups})
+		c.Variant = v.ID
+		a.counts = append(a.counts, c)
+		judged := c.Signups
+		if confirmed {
+			judged = c.Confirmed
+		}
+		in.Variants = append(in.Variants, stats.Variant{ID: v.ID, Weight: v.Weight, Visitors: c.Visitors, Signups: judged})
 	}
-	report, err := stats.Analyze(in)
-	if err != nil {
-		return stats.Report{}, fmt.Errorf("results of %s phase %d: %w", h.slug, ph.Number, err)
+	if a.report, err = stats.Analyze(in); err != nil {
+		return analysis{}, fmt.Errorf("results of %s phase %d: %w", h.slug, ph.Number, err)
 	}
-	return report, nil
+	return a, nil
 }
 
-// promise is the commitment a phase's definition holds for verdict v.
-func promise(def pages.ExperimentDefinition, v stats.Verdict) string {
-	if v.Withheld {
+// countsOf is what a definition's verdict counts: "confirmed" or "signups".
+func countsOf(def pages.ExperimentDefinition) string {
+	if def.PassBar.Counts == pages.CountsConfirmed {
+		return pages.CountsConfirmed
+	}
+	return pages.CountsSignups
+}
+
+// decisionOf is the verdict a founder acts on in a phase: its recorded decision when there
+// is one (it stands whatever later numbers say), else its numbers' verdict when that is
+// "validated" or "invalidated" and not withheld (a phase ended before decisions were
+// recorded, or `litmus results` reading a verdict the server has not recorded yet). ok is
+// false when the phase reached none.
+func decisionOf(v stats.Verdict, rec *Decision) (kind stats.VerdictKind, ok bool) {
+	if rec != nil {
+		return stats.VerdictKind(rec.Kind), true
+	}
+	if !v.Withheld && (v.Kind == stats.Validated || v.Kind == stats.Invalidated) {
+		return v.Kind, true
+	}
+	return "", false
+}
+
+// promise is the commitment a phase's definition holds for its decision (decisionOf).
+func promise(def pages.ExperimentDefinition, v stats.Verdict, rec *Decision) string {
+	kind, ok := decisionOf(v, rec)
+	if !ok {
 		return ""
 	}
-	switch v.Kind {
+	switch kind {
 	case stats.Validated:
 		return def.PassBar.IfValidated
 	case stats.Invalidated:
@@ -117,33 +157,44 @@ func promise(def pages.ExperimentDefinition, v stats.Verdict) string {
 	return ""
 }
 
-// decided reports whether a phase reached a verdict a founder can act on.
-func decided(ph PhaseSummary) bool {
-	return !ph.Withheld && (ph.Verdict == stats.Validated || ph.Verdict == stats.Invalidated)
+// decided is the verdict a listed phase reached, if any (decisionOf).
+func decided(ph PhaseSummary) (stats.VerdictKind, bool) {
+	return decisionOf(stats.Verdict{Kind: ph.Verdict, Withheld: ph.Withheld}, ph.Decision)
 }
 
-// results is the full report of phase i.
-func (h *history) results(ctx context.Context, st *store.Store, title string, i int) (Results, error) {
-	report, err := h.analyze(ctx, st, i)
+// results is the full report of phase i of page p (its title and the demand signals it
+// asks for come from the page file; everything else from the phase).
+func (h *history) results(ctx context.Context, st *store.Store, p *pages.Page, i int) (Results, error) {
+	a, err := h.analyze(ctx, st, i)
 	if err != nil {
 		return Results{}, err
 	}
+	report := a.report
 	ph, def := h.phases[i], h.defs[i]
 	b := def.PassBar
+	decision, alarm, err := decisions(ctx, st, ph.ID, h.now, report.Verdict, i == 0)
+	if err != nil {
+		return Results{}, err
+	}
 	r := Results{
 		Page:        h.slug,
-		Title:       title,
+		Title:       p.Title,
 		GeneratedAt: h.now.UTC(),
 		Phase: Phase{
 			Number: ph.Number, ID: ph.ID, Current: i == 0, StartedAt: ph.StartedAt.UTC(), EndedAt: h.end(i),
 			Hash: ph.Hash, Days: h.days(i), Changes: h.changes(i), Note: ph.Note,
 		},
-		PassBar:     PassBar{TargetRate: b.TargetRate, MinVisitors: b.MinVisitors, MinDays: b.MinDays, IfValidated: b.IfValidated, IfInvalidated: b.IfInvalidated},
+		PassBar: PassBar{TargetRate: b.TargetRate, MinVisitors: b.MinVisitors, MinDays: b.MinDays, Counts: countsOf(def),
+			IfValidated: b.IfValidated, IfInvalidated: b.IfInvalidated},
+		Counts:      countsOf(def),
 		Variants:    report.Variants,
 		SRM:         report.SRM,
 		Verdict:     report.Verdict,
 		Trustworthy: report.Trustworthy,
-		Promise:     promise(def, report.Verdict),
+		Decision:    decision,
+		SRMAlarm:    alarm,
+		Plan:        planFor(a.bar),
+		Promise:     promise(def, report.Verdict, decision),
 	}
 	for _, v := range def.Variants {
 		r.Pitch = append(r.Pitch, Pitch{ID: v.ID, Weight: v.Weight, Headline: v.Headline, Subheadline: v.Subheadline, Body: v.Body, CTA: v.CTA, Price: v.Price})
@@ -171,6 +222,9 @@ func (h *history) results(ctx context.Context, st *store.Store, title string, i 
 		return Results{}, fmt.Errorf("results: %w", err)
 	}
 	r.PhaseNumbers = h.numbers()
+	if err := addSignals(ctx, st, p, ph.ID, a, &r); err != nil {
+		return Results{}, err
+	}
 	return r, nil
 }
 
@@ -179,15 +233,19 @@ func (h *history) results(ctx context.Context, st *store.Store, title string, i 
 func (h *history) summaries(ctx context.Context, st *store.Store, from int) ([]PhaseSummary, error) {
 	out := []PhaseSummary{}
 	for i := from; i < len(h.phases); i++ {
-		report, err := h.analyze(ctx, st, i)
+		a, err := h.analyze(ctx, st, i)
 		if err != nil {
 			return nil, err
 		}
-		ph, v := h.phases[i], report.Verdict
+		ph, v := h.phases[i], a.report.Verdict
+		decision, _, err := decisions(ctx, st, ph.ID, h.now, v, i == 0)
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, PhaseSummary{
 			Number: ph.Number, ID: ph.ID, Current: i == 0, StartedAt: ph.StartedAt.UTC(), EndedAt: h.end(i), Hash: ph.Hash,
 			Visitors: v.Visitors, Signups: v.Signups, Rate: v.Rate, Verdict: v.Kind, Withheld: v.Withheld,
-			Promise: promise(h.defs[i], v), Changes: h.changes(i), Note: ph.Note,
+			Decision: decision, Promise: promise(h.defs[i], v, decision), Changes: h.changes(i), Note: ph.Note,
 		})
 	}
 	return out, nil

@@ -3,7 +3,8 @@
 // out, and the phases before. The admin pages, the JSON API and `litmus results` all call
 // it, so the three always show the same numbers for the same database.
 //
-// It reads the store and never writes: opening the results must not change them.
+// It reads the store and never writes, with one exception kept in decisions.go: Record
+// writes down a phase's first verdict, which the server calls; `litmus results` only reads.
 package results
 
 import (
@@ -44,9 +45,19 @@ type Results struct {
 	SRM         stats.SRM             `json:"srm"`
 	Verdict     stats.Verdict         `json:"verdict"`
 	Trustworthy bool                  `json:"trustworthy"`
+	// Decision is the phase's first verdict ("validated" or "invalidated") as recorded when
+	// it was reached, with the numbers since; nil until then. It is what the founder acts
+	// on: a later look never silently takes it back, even if Verdict (today's numbers
+	// alone, or an ended phase's final numbers) says otherwise. SRMAlarm is the split
+	// check's first alarm, likewise.
+	Decision *Decision `json:"decision"`
+	SRMAlarm *Decision `json:"srm_alarm"`
+	// Plan says what the phase's pass bar and minimum can detect (stats.PlanFor).
+	Plan stats.Plan `json:"plan"`
 	// Promise is what the founder wrote, before the test, that they would do on this
-	// verdict (the pass bar's if_validated or if_invalidated); empty until a verdict is
-	// reached, or when none was written.
+	// decision (the pass bar's if_validated or if_invalidated): for the recorded Decision
+	// when there is one, else for Verdict; empty until a verdict is reached, or when none
+	// was written.
 	Promise string `json:"promise"`
 	// Pitch is each variant's copy in this phase, as its visitors read it.
 	Pitch    []Pitch  `json:"pitch"`
@@ -55,6 +66,14 @@ type Results struct {
 	Filtered Filtered `json:"filtered"`
 	// EarlierPhases are the phases before this one, newest first.
 	EarlierPhases []PhaseSummary `json:"earlier_phases"`
+	// Counts is what Variants and Verdict count as a signup: "signups" (every counted
+	// signup) or "confirmed" (only confirmed ones; the pass bar's counts = "confirmed").
+	Counts string `json:"counts"`
+	// Confirmation, Referrals and Questions are present when the page has double opt-in,
+	// share links, or thank-you questions (see signals.go).
+	Confirmation *Confirmation     `json:"confirmation,omitempty"`
+	Referrals    *Referrals        `json:"referrals,omitempty"`
+	Questions    []QuestionSummary `json:"questions,omitempty"`
 	// LatestSignups are the newest signups of the page (any phase), newest first. They
 	// hold email addresses, so they stay out of the JSON: the export is the one way
 	// personal data leaves Litmus, and it is explicit.
@@ -85,6 +104,7 @@ type PassBar struct {
 	TargetRate    float64 `json:"target_rate"`
 	MinVisitors   int     `json:"min_visitors"`
 	MinDays       int     `json:"min_days"`
+	Counts        string  `json:"counts"` // "signups" or "confirmed"
 	IfValidated   string  `json:"if_validated"`
 	IfInvalidated string  `json:"if_invalidated"`
 }
@@ -170,9 +190,11 @@ type PhaseSummary struct {
 	Rate      float64           `json:"rate"`
 	Verdict   stats.VerdictKind `json:"verdict"`
 	Withheld  bool              `json:"withheld"` // the split check failed: Verdict is not a result
-	Promise   string            `json:"promise"`  // the commitment for Verdict, if any
-	Changes   []pages.Change    `json:"changes"`  // from the phase before
-	Note      string            `json:"note"`
+	// Decision is the phase's recorded first verdict, if it reached one (see Results).
+	Decision *Decision      `json:"decision"`
+	Promise  string         `json:"promise"` // the commitment for Decision (else Verdict), if any
+	Changes  []pages.Change `json:"changes"` // from the phase before
+	Note     string         `json:"note"`
 }
 
 // PhaseList is the body of GET /api/v1/pages/{slug}/phases, and what `litmus results
@@ -201,13 +223,22 @@ type Summary struct {
 	Verdict    stats.VerdictKind `json:"verdict"`
 	Withheld   bool              `json:"withheld"` // the split check failed: Verdict is not a result
 	Phase      int               `json:"phase"`    // the current phase's number
-	// Decision is the newest phase whose verdict was reached (validated or invalidated),
-	// with the promise made for it and the founder's note; null when none was yet.
-	Decision *Decision `json:"decision"`
+	URL        string            `json:"url"`      // the page's public address (a path without a base URL)
+	Lang       string            `json:"lang"`     // the page's language (BCP 47)
+	AdminURL   string            `json:"-"`        // the page's results in the admin
+	// Decided is the current phase's recorded first verdict ("validated", "invalidated"),
+	// or "" before it is reached; DecidedAt its time (null before).
+	Decided   stats.VerdictKind `json:"decided"`
+	DecidedAt *time.Time        `json:"decided_at"`
+	// Decision is the newest phase that reached a verdict (its recorded decision, or for a
+	// phase without a record its own numbers' verdict), with the promise made for it and
+	// the founder's note; null when none was yet.
+	Decision *LatestDecision `json:"decision"`
 }
 
-// Decision is a verdict a phase reached and what the founder said they would do about it.
-type Decision struct {
+// LatestDecision is a verdict a phase reached and what the founder said they would do
+// about it.
+type LatestDecision struct {
 	Phase   int               `json:"phase"`
 	Verdict stats.VerdictKind `json:"verdict"`
 	Promise string            `json:"promise"`
@@ -224,15 +255,14 @@ func Page(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) (R
 	if i < 0 {
 		return Results{}, fmt.Errorf("results: phase %d of %s is not in the database", e.Phase.ID, e.Page.Slug)
 	}
-	return h.results(ctx, st, e.Page.Title, i)
+	return h.results(ctx, st, e.Page, i)
 }
 
-// PhaseResults returns the results of phase number n (1 = the first) of the page slug, as
-// that phase's visitors saw it: its own definition, counts and verdict. ok is false when
-// the page has no phase n. title is shown as the page's title (the page file's, when the
-// page is still served).
-func PhaseResults(ctx context.Context, st *store.Store, slug, title string, n int, now time.Time) (r Results, ok bool, err error) {
-	h, err := loadHistory(ctx, st, slug, now)
+// PhaseResults returns the results of phase number n (1 = the first) of page p, as that
+// phase's visitors saw it: its own definition, counts and verdict. ok is false when the
+// page has no phase n. p gives the title and the demand signals the page asks for.
+func PhaseResults(ctx context.Context, st *store.Store, p *pages.Page, n int, now time.Time) (r Results, ok bool, err error) {
+	h, err := loadHistory(ctx, st, p.Slug, now)
 	if err != nil {
 		return Results{}, false, err
 	}
@@ -240,7 +270,7 @@ func PhaseResults(ctx context.Context, st *store.Store, slug, title string, n in
 	if n < 1 || i < 0 {
 		return Results{}, false, nil
 	}
-	r, err = h.results(ctx, st, title, i)
+	r, err = h.results(ctx, st, p, i)
 	return r, err == nil, err
 }
 
@@ -266,15 +296,19 @@ func Summarize(ctx context.Context, st *store.Store, e *site.Entry, now time.Tim
 	}
 	// A page never served has no phase yet: nothing counted, no verdict.
 	sum := Summary{Page: e.Page.Slug, Title: e.Page.Title, Default: e.Page.Default, PhaseID: e.Phase.ID,
-		TargetRate: e.Page.PassBar.TargetRate, Verdict: stats.NotEnoughData}
+		TargetRate: e.Page.PassBar.TargetRate, Verdict: stats.NotEnoughData,
+		URL: pages.URLsOf(e.Page, "").Public, Lang: e.Page.Msg().Lang(), AdminURL: pages.AdminURL(e.Page.Slug)}
 	for _, ph := range list {
 		if ph.ID == e.Phase.ID {
 			sum.Phase, sum.Visitors, sum.Signups, sum.Rate = ph.Number, ph.Visitors, ph.Signups, ph.Rate
 			sum.Verdict, sum.Withheld = ph.Verdict, ph.Withheld
+			if ph.Decision != nil {
+				at := ph.Decision.DecidedAt
+				sum.Decided, sum.DecidedAt = stats.VerdictKind(ph.Decision.Kind), &at
+			}
 		}
-		if sum.Decision == nil && decided(ph) {
-			d := Decision{Phase: ph.Number, Verdict: ph.Verdict, Promise: ph.Promise, Note: ph.Note}
-			sum.Decision = &d
+		if k, ok := decided(ph); ok && sum.Decision == nil {
+			sum.Decision = &LatestDecision{Phase: ph.Number, Verdict: k, Promise: ph.Promise, Note: ph.Note}
 		}
 	}
 	return sum, nil

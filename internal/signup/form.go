@@ -6,12 +6,12 @@ package signup
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/litmuslabs/litmus/internal/email"
+	"github.com/litmuslabs/litmus/internal/i18n"
 	"github.com/litmuslabs/litmus/pages"
 )
 
@@ -43,7 +43,7 @@ func Read(p *pages.Page, get func(name string) string) (Form, Values, FieldError
 		f := &p.Fields[i]
 		raw := get(f.Name)
 		values[f.Name] = keep(raw)
-		clean, msg := field(f, raw)
+		clean, msg := field(p.Msg(), f, raw)
 		if msg != "" {
 			errs[f.Name] = msg
 			continue
@@ -60,8 +60,9 @@ func Read(p *pages.Page, get func(name string) string) (Form, Values, FieldError
 	return form, values, errs
 }
 
-// field validates one value and returns it cleaned, or a message for the visitor.
-func field(f *pages.Field, raw string) (string, string) {
+// field validates one value and returns it cleaned, or a message for the visitor in the
+// page's language (m).
+func field(m *i18n.Messages, f *pages.Field, raw string) (string, string) {
 	label := f.Label
 	if label == "" {
 		label = f.Name
@@ -70,25 +71,25 @@ func field(f *pages.Field, raw string) (string, string) {
 		addr, err := email.Normalize(raw)
 		var e *email.Error
 		if errors.As(err, &e) {
-			return "", e.Message
+			return "", m.Text("email."+string(e.Rule), "max", e.Rule.Limit())
 		}
 		return addr, ""
 	}
 	if !utf8.ValidString(raw) {
-		return "", fmt.Sprintf("%s contains characters we can't read. Please type it again.", label)
+		return "", m.Text("field.unreadable", "label", label)
 	}
 	v := strings.TrimSpace(raw)
 	if f.Kind == pages.FieldCheckbox {
 		switch v {
 		case "":
 			if f.Required {
-				return "", fmt.Sprintf("Please tick “%s” to continue.", label)
+				return "", m.Text("field.tick_required", "label", label)
 			}
 			return "", ""
 		case "on", "yes", "true", "1":
 			return "yes", ""
 		default:
-			return "", fmt.Sprintf("“%s” can only be ticked or not.", label)
+			return "", m.Text("field.tick_only", "label", label)
 		}
 	}
 	if v == "" {
@@ -96,17 +97,17 @@ func field(f *pages.Field, raw string) (string, string) {
 		case !f.Required:
 			return "", ""
 		case f.Kind == pages.FieldSelect:
-			return "", fmt.Sprintf("Please choose an answer to “%s”.", label)
+			return "", m.Text("field.choose_required", "label", label)
 		default:
-			return "", fmt.Sprintf("Please fill in “%s”.", label)
+			return "", m.Text("field.fill_required", "label", label)
 		}
 	}
 	if n := utf8.RuneCountInString(v); f.Kind != pages.FieldSelect && f.MaxLength > 0 && n > f.MaxLength {
-		return "", fmt.Sprintf("%s is too long: %d characters, the limit is %d.", label, n, f.MaxLength)
+		return "", m.Text("field.too_long", "label", label, "n", n, "max", f.MaxLength)
 	}
 	for _, r := range v {
 		if bad(r, f.Kind == pages.FieldTextarea) {
-			return "", fmt.Sprintf("%s contains an invisible or control character. Please type it again.", label)
+			return "", m.Text("field.invisible", "label", label)
 		}
 	}
 	if f.Kind == pages.FieldSelect {
@@ -115,7 +116,7 @@ func field(f *pages.Field, raw string) (string, string) {
 				return v, ""
 			}
 		}
-		return "", fmt.Sprintf("Please choose one of the options for “%s”.", label)
+		return "", m.Text("field.choose_option", "label", label)
 	}
 	if f.Kind == pages.FieldTextarea {
 		v = strings.ReplaceAll(v, "\r\n", "\n")

@@ -45,8 +45,10 @@ type TestMethod string
 
 // The significance tests. Their string values are part of the JSON API.
 const (
-	ZTest      TestMethod = "z"      // TwoProportionZTest
-	FisherTest TestMethod = "fisher" // FisherExact, when an expected cell count is under 5
+	ZTest      TestMethod = "z"      // TwoProportionZTest (0.1; no longer used by Analyze)
+	FisherTest TestMethod = "fisher" // FisherExact (0.1; no longer used by Analyze)
+	// SequentialTest is the always-valid mSPRT of SequentialComparison, which Analyze uses.
+	SequentialTest TestMethod = "msprt"
 )
 
 // Report is the full analysis of a page: what the dashboard, the JSON API (which marshals
@@ -74,19 +76,22 @@ type VariantReport struct {
 	CILow    float64 `json:"ci_low"`  // 95% Wilson interval; (0, 1) with no visitors
 	CIHigh   float64 `json:"ci_high"` //
 	// Lift is rate/control rate − 1; nil when the control has no signups. LiftLow and
-	// LiftHigh are its 95% interval (Katz); nil when either group has no signups.
+	// LiftHigh are its always-valid range at 95% (corrected across variants: see
+	// SequentialComparison); nil until both groups have 10 signups.
 	Lift     *float64 `json:"lift"`
 	LiftLow  *float64 `json:"lift_low"`
 	LiftHigh *float64 `json:"lift_high"`
-	// PValue is the two-sided p-value of Test; PValueAdjusted is Holm-adjusted across
-	// all variants compared with the control. Significant is PValueAdjusted < 0.05.
+	// PValue is the always-valid two-sided p-value of Test (valid at any look);
+	// PValueAdjusted is Holm-adjusted across all variants compared with the control.
+	// Significant is PValueAdjusted < 0.05.
 	PValue         *float64   `json:"p_value"`
 	PValueAdjusted *float64   `json:"p_value_adjusted"`
 	Test           TestMethod `json:"test"` // "" for the control
 	Significant    bool       `json:"significant"`
 	// ProbBeatControl is the posterior probability that this variant's true rate is above
 	// the control's; ExpectedLoss the rate (as a fraction) lost on average by choosing it
-	// if it is worse. See BayesComparison.
+	// if it is worse. See BayesComparison. Both are nil unless Significant: on their own
+	// they are not safe to act on at any look (see compareWithControl).
 	ProbBeatControl *float64 `json:"prob_beat_control"`
 	ExpectedLoss    *float64 `json:"expected_loss"`
 	Sentence        string   `json:"sentence"`
@@ -111,7 +116,7 @@ func Analyze(in Input) (Report, error) {
 		pooled.Signups += v.Signups
 	}
 
-	compareWithControl(in.Variants, report.Variants)
+	compareWithControl(in.PassBar, in.Variants, report.Variants)
 
 	report.SRM = SampleRatio(in.Variants)
 	report.Trustworthy = !report.SRM.Mismatch
@@ -127,38 +132,47 @@ func Analyze(in Input) (Report, error) {
 	return report, nil
 }
 
-// compareWithControl fills the comparison fields of every variant after the first.
-func compareWithControl(variants []Variant, reports []VariantReport) {
+// compareWithControl fills the comparison fields of every variant after the first, with
+// the always-valid test of SequentialComparison: the p-values are Holm-adjusted across the
+// variants (closed testing with Bonferroni's local tests holds at every look when each
+// p-value does), and the lift's range is at level 5%/(k−1) for k−1 comparisons
+// (Bonferroni), so a founder may act on "significant" or on the range whenever they look.
+//
+// The Bayesian chance to beat the control is a belief, not a test: read day after day it
+// crosses 95% far more often than 5% of the time when nothing differs. So it (and the
+// expected loss) is only reported beside a significant difference, where acting on it is
+// safe; otherwise it is nil.
+func compareWithControl(bar PassBar, variants []Variant, reports []VariantReport) {
 	if len(variants) < 2 {
 		reports[0].Sentence = "The only variant, so there is nothing to compare it with."
 		return
 	}
 	control := variants[0].Counts()
-	pValues := make([]float64, 0, len(variants)-1)
+	comparisons := len(variants) - 1
+	tau2 := comparisonMixture(bar, len(variants))
+	alpha := SignificanceLevel / float64(comparisons)
+	pValues := make([]float64, 0, comparisons)
 	for i := 1; i < len(variants); i++ {
 		v := variants[i].Counts()
 		r := &reports[i]
-		var p float64
-		if needsExactTest(control, v) {
-			r.Test, p = FisherTest, fisherExactCounts(control, v)
-		} else {
-			r.Test = ZTest
-			_, p = TwoProportionZTest(control, v)
-		}
-		r.PValue = ptr(p)
-		pValues = append(pValues, p)
-		lift := RelativeLift(control, v)
-		r.Lift, r.LiftLow, r.LiftHigh = lift.Estimate, lift.Low, lift.High
-		prob, loss := BayesComparison(control, v)
-		r.ProbBeatControl, r.ExpectedLoss = ptr(prob), ptr(loss)
+		r.Test = SequentialTest
+		seq := compareSequentially(control, v, tau2, alpha)
+		r.PValue = ptr(seq.PValue)
+		pValues = append(pValues, seq.PValue)
+		r.Lift = RelativeLift(control, v).Estimate
+		r.LiftLow, r.LiftHigh = seq.Low, seq.High
 	}
 	for i, adjusted := range Holm(pValues) {
 		r := &reports[i+1]
 		r.PValueAdjusted = ptr(adjusted)
 		r.Significant = adjusted < SignificanceLevel
+		if r.Significant {
+			prob, loss := BayesComparison(control, variants[i+1].Counts())
+			r.ProbBeatControl, r.ExpectedLoss = ptr(prob), ptr(loss)
+		}
 	}
 	for i := 1; i < len(reports); i++ {
-		reports[i].Sentence = comparisonSentence(reports[0], reports[i], len(variants)-1)
+		reports[i].Sentence = comparisonSentence(reports[0], reports[i], comparisons)
 	}
 	reports[0].Sentence = "The control: the other variants are compared with it."
 }

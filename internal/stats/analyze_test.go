@@ -33,8 +33,9 @@ var goldenCases = []struct {
 	{"right_at_the_bar", pageOf(21, Variant{"control", 1, 1000, 50})},
 	{"one_pitch_clears_the_bar", pageOf(21, Variant{"control", 1, 1000, 10}, Variant{"b", 1, 1000, 80})},
 	{"three_variants", pageOf(21, Variant{"control", 2, 2000, 90}, Variant{"b", 1, 1010, 66}, Variant{"c", 1, 990, 38})},
-	{"sample_ratio_mismatch", pageOf(21, Variant{"control", 1, 5200, 260}, Variant{"b", 1, 4800, 250})},
-	{"small_counts_use_fisher", pageOf(3, Variant{"control", 1, 60, 1}, Variant{"b", 1, 58, 7})},
+	{"sample_ratio_mismatch", pageOf(21, Variant{"control", 1, 10400, 520}, Variant{"b", 1, 9600, 500})},
+	{"small_counts_wait", pageOf(3, Variant{"control", 1, 60, 1}, Variant{"b", 1, 58, 7})},
+	{"clear_winner", pageOf(21, Variant{"control", 1, 1500, 45}, Variant{"b", 1, 1500, 105})},
 	{"nobody_signed_up", pageOf(21, Variant{"control", 1, 600, 0}, Variant{"b", 1, 600, 0})},
 	{"everybody_signed_up", pageOf(21, Variant{"control", 1, 600, 600}, Variant{"b", 1, 600, 600})},
 	{"ten_million_visitors", pageOf(60, Variant{"control", 1, 10_000_000, 520_000}, Variant{"b", 1, 10_000_000, 531_000})},
@@ -76,11 +77,17 @@ func TestAnalyzeEdgeCases(t *testing.T) {
 		if v.Rate != 0 || v.CILow != 0 || v.CIHigh != 1 || v.Lift != nil || v.LiftLow != nil {
 			t.Errorf("variant with no visitors: %+v", v)
 		}
-		if *v.PValue != 1 || v.Test != FisherTest || *v.ProbBeatControl != 0.5 {
-			t.Errorf("no data must mean no evidence: p %v (%s), P(beat) %v", *v.PValue, v.Test, *v.ProbBeatControl)
+		if *v.PValue != 1 || v.Test != SequentialTest || v.ProbBeatControl != nil {
+			t.Errorf("no data must mean no evidence: p %v (%s), P(beat) %v", *v.PValue, v.Test, v.ProbBeatControl)
 		}
 		if r.Verdict.Kind != NotEnoughData || r.Verdict.MoreVisitorsNeeded != 1000 || r.SRM.Checked {
 			t.Errorf("verdict %+v, SRM %+v", r.Verdict, r.SRM)
+		}
+	})
+	t.Run("a variant not yet significant shows no chance to beat the control", func(t *testing.T) {
+		r := mustAnalyze(t, pageOf(21, Variant{"control", 1, 1000, 50}, Variant{"b", 1, 1000, 62}))
+		if v := r.Variants[1]; v.Significant || v.ProbBeatControl != nil || v.ExpectedLoss != nil {
+			t.Errorf("a chance to beat the control beside a gap that could be luck is not safe to act on: %+v", v)
 		}
 	})
 	t.Run("zero signups: invalidated, lift has no interval", func(t *testing.T) {
@@ -128,14 +135,14 @@ func TestAnalyzeEdgeCases(t *testing.T) {
 	t.Run("huge n: finite numbers everywhere", func(t *testing.T) {
 		r := mustAnalyze(t, pageOf(60, Variant{"control", 1, 10_000_000, 520_000}, Variant{"b", 1, 10_000_000, 531_000}))
 		v := r.Variants[1]
-		if v.Test != ZTest || !v.Significant || *v.ProbBeatControl < 0.999 || r.Verdict.Kind != Validated {
+		if v.Test != SequentialTest || !v.Significant || *v.ProbBeatControl < 0.999 || r.Verdict.Kind != Validated {
 			t.Errorf("a 2%% lift on ten million visitors each should be clear: %+v, verdict %q", v, r.Verdict.Kind)
 		}
 	})
 }
 
 func TestAnalyzeWithholdsTheVerdictOnSampleRatioMismatch(t *testing.T) {
-	r := mustAnalyze(t, pageOf(21, Variant{"control", 1, 5200, 260}, Variant{"b", 1, 4800, 250}))
+	r := mustAnalyze(t, pageOf(21, Variant{"control", 1, 10400, 520}, Variant{"b", 1, 9600, 500}))
 	if r.Trustworthy || !r.SRM.Mismatch || !r.Verdict.Withheld {
 		t.Fatalf("trustworthy %v, SRM %+v, withheld %v", r.Trustworthy, r.SRM, r.Verdict.Withheld)
 	}

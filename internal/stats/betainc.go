@@ -116,3 +116,37 @@ func betaContinuedFraction(a, b, x float64) float64 {
 	}
 	return h
 }
+
+// logRegularizedBeta returns log I_x(a, b) and log(1 − I_x(a, b)). Far in a tail the
+// probability itself underflows (below 1e-308 it first loses digits, then becomes 0), while
+// the always-valid test needs its logarithm there: the tail is multiplied by a likelihood
+// ratio of e^2000 or more. So the side the continued fraction computes directly is kept in
+// logs, and only the other side, which is then close to 1, is formed with log1p.
+func logRegularizedBeta(a, b, x, logBetaAB float64) (logP, logQ float64) {
+	switch {
+	case x <= 0:
+		return math.Inf(-1), 0
+	case x >= 1:
+		return 0, math.Inf(-1)
+	}
+	logFront := a*math.Log(x) + b*math.Log1p(-x) - logBetaAB
+	if x < (a+1)/(a+b+2) {
+		logP = logFront + math.Log(betaContinuedFraction(a, b, x)/a)
+		return logP, log1mExp(logP)
+	}
+	logQ = logFront + math.Log(betaContinuedFraction(b, a, 1-x)/b)
+	return log1mExp(logQ), logQ
+}
+
+// log1mExp is log(1 − e^v) for v ≤ 0, accurate at both ends (Mächler 2012, "Accurately
+// computing log(1 − exp(−|a|))", the Rmpfr package vignette).
+func log1mExp(v float64) float64 {
+	switch {
+	case v >= 0:
+		return math.Inf(-1)
+	case v > -math.Ln2:
+		return math.Log(-math.Expm1(v))
+	default:
+		return math.Log1p(-math.Exp(v))
+	}
+}

@@ -32,8 +32,8 @@ func ExampleAnalyze() {
 	fmt.Println(report.Variants[1].Sentence)
 	// Output:
 	// invalidated
-	// 3.1% of 1,012 visitors signed up (likely between 2.2% and 4.1%). Your bar was 5%: demand is below it — the idea did not pass.
+	// 3.1% of 1,012 visitors signed up (likely between 1.3% and 4.7%). Your bar was 5%: demand is below it — the idea did not pass.
 	// control: 14/506 = 2.8% (95% CI 1.7%–4.6%)
 	// price-anchor: 17/506 = 3.4% (95% CI 2.1%–5.3%)
-	// No clear difference from the control yet: 3.4% vs 2.8% signed up (likely between 39% less often and 2.4 times as often). The gap could be luck.
+	// No clear difference from the control yet: 3.4% vs 2.8% signed up (likely between 59% less often and 3.6 times as often). The gap could be luck.
 }

@@ -2,20 +2,20 @@ package stats
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
-// SRMThreshold is the p-value under which the split of visitors between variants is called
-// a sample-ratio mismatch (Fabijan et al. 2019, "Diagnosing Sample Ratio Mismatch in Online
-// Controlled Experiments", KDD, describe the problem and its usual causes). It is strict
-// because the check runs every time the dashboard is opened: a looser bar would cry wolf
-// on healthy tests.
+// SRMThreshold is the always-valid p-value under which the split of visitors between
+// variants is called a sample-ratio mismatch (Fabijan et al. 2019, "Diagnosing Sample Ratio
+// Mismatch in Online Controlled Experiments", KDD, describe the problem and its usual
+// causes). The check runs every time the dashboard is opened, and its p-value is valid over
+// all those looks together, so a healthy test is flagged at most 0.1% of the time ever.
 const SRMThreshold = 0.001
 
-// srmMinExpected is the smallest expected visitor count per variant before the split is
-// checked: below it the chi-square approximation overstates how surprising a split is
-// (Cochran 1954), and a handful of visitors cannot reveal a broken split anyway.
-const srmMinExpected = 5
+// srmConcentration is the Dirichlet mixture's concentration: its mean is the configured
+// split and its weight that of 100 visitors, the default of Lindon & Malek's savvi package.
+const srmConcentration = 100
 
 // SRM is the sample-ratio check: were visitors split between the variants in the
 // proportions the page file asked for? When they were not (Mismatch), something counts one
@@ -23,17 +23,23 @@ const srmMinExpected = 5
 // one variant), so every comparison and the verdict are suspect: Report.Trustworthy is then
 // false and the verdict is withheld.
 type SRM struct {
-	Chi2     float64 `json:"chi2"`     // Pearson's goodness-of-fit statistic
-	PValue   float64 `json:"p_value"`  // P(chi-square with k−1 df ≥ Chi2); 1 when not checked
-	Checked  bool    `json:"checked"`  // false with one variant or too few visitors to tell
+	Chi2     float64 `json:"chi2"`     // Pearson's goodness-of-fit statistic, for reference
+	PValue   float64 `json:"p_value"`  // always-valid p-value (1/e-value, at most 1); 1 when not checked
+	Checked  bool    `json:"checked"`  // false with one variant or no visitors
 	Mismatch bool    `json:"mismatch"` // Checked and PValue < SRMThreshold
 	Message  string  `json:"message"`  // plain words for the dashboard
 }
 
-// SampleRatio runs Pearson's chi-square goodness-of-fit test of each variant's visitors
-// against the share its weight asks for: expected_i = total·w_i/Σw,
-// chi2 = Σ (observed_i − expected_i)²/expected_i with k−1 degrees of freedom (R:
-// chisq.test(visitors, p = weights/sum(weights))). Weights must be positive.
+// SampleRatio tests each variant's visitors against the share its weight asks for by the
+// anytime-valid test for multinomial counts of Lindon & Malek ("Anytime-valid inference
+// for multinomial count data", NeurIPS 2022): the Dirichlet-multinomial mixture e-value
+//
+//	E = B(α + x)/B(α) / ∏ θᵢ^xᵢ,  α = 100·θ,  θᵢ = wᵢ/Σw
+//
+// (B the multivariate Beta function) is a nonnegative martingale when visitors are split
+// as asked, so by Ville's inequality it reaches 1/SRMThreshold with probability at most
+// 0.1% over every look; PValue is 1/E. Chi2 is Pearson's statistic, kept for reference
+// (R: chisq.test(visitors, p = weights/sum(weights))). Weights must be positive.
 func SampleRatio(variants []Variant) SRM {
 	if len(variants) < 2 {
 		return SRM{PValue: 1, Message: "Only one variant, so there is no split of visitors to check."}
@@ -44,21 +50,29 @@ func SampleRatio(variants []Variant) SRM {
 		total += v.Visitors
 		weightSum += float64(v.Weight)
 	}
-	var chi2 float64
-	enough := weightSum > 0
-	for _, v := range variants {
-		expected := float64(total) * float64(v.Weight) / weightSum
-		if !(expected >= srmMinExpected) {
-			enough = false
-			continue
-		}
+	if total == 0 || !(weightSum > 0) {
+		return SRM{PValue: 1, Message: "No visitors yet, so there is no split of visitors to check."}
+	}
+	var chi2, logE float64
+	var priorSoFar, postSoFar float64 // running sums for the multivariate Beta function
+	for i, v := range variants {
+		theta := float64(v.Weight) / weightSum
+		expected := float64(total) * theta
 		diff := float64(v.Visitors) - expected
 		chi2 += diff * diff / expected
+		a, x := srmConcentration*theta, float64(v.Visitors)
+		// log B(α₁..αₖ) = Σ log B(α₁+…+αᵢ₋₁, αᵢ): each step is an accurate two-argument
+		// logBeta, which keeps its digits at a billion visitors.
+		if i > 0 {
+			logE += logBeta(postSoFar, a+x) - logBeta(priorSoFar, a)
+		}
+		priorSoFar += a
+		postSoFar += a + x
+		if x > 0 {
+			logE -= x * math.Log(theta)
+		}
 	}
-	if !enough {
-		return SRM{PValue: 1, Message: "Too few visitors yet to check that they are split between the variants as the page file says."}
-	}
-	srm := SRM{Chi2: chi2, PValue: ChiSquarePValue(chi2, len(variants)-1), Checked: true}
+	srm := SRM{Chi2: chi2, PValue: math.Min(1, math.Exp(-logE)), Checked: true}
 	srm.Mismatch = srm.PValue < SRMThreshold
 	if !srm.Mismatch {
 		srm.Message = "Visitors are split between the variants as the page file says."

@@ -15,9 +15,10 @@ const (
 	// no verdict is given however the numbers look: peeking early and stopping on a good
 	// day is the classic way to fool yourself.
 	NotEnoughData VerdictKind = "not_enough_data"
-	// Validated: the exact one-sided 95% lower bound of the rate is at or above the bar.
+	// Validated: the always-valid test says demand is above the bar (wrong at most 5% of
+	// the time, however often the results are looked at).
 	Validated VerdictKind = "validated"
-	// Invalidated: the exact one-sided 95% upper bound of the rate is below the bar.
+	// Invalidated: the always-valid test says demand is below the bar.
 	Invalidated VerdictKind = "invalidated"
 	// KeepRunning: enough visitors were seen, but the rate is too close to the bar to say.
 	KeepRunning VerdictKind = "keep_running"
@@ -40,9 +41,11 @@ type Verdict struct {
 	Visitors   int64       `json:"visitors"` // all variants together
 	Signups    int64       `json:"signups"`
 	Rate       float64     `json:"rate"` // Signups/Visitors; 0 with no visitors
-	// CILow and CIHigh are the exact (Clopper–Pearson) one-sided 95% lower and upper
-	// bounds the verdict is decided on; together a 90% interval. They are shown in the
-	// sentence, so "likely between" always agrees with the verdict. (0, 1) with no visitors.
+	// CILow and CIHigh are the always-valid one-sided 95% lower and upper bounds (the
+	// confidence sequence of the verdict's test): each holds at every look with 95%
+	// confidence, together 90%. Validated exactly when CILow ≥ the bar, invalidated exactly
+	// when CIHigh < the bar, so "likely between" always agrees with the verdict. (0, 1)
+	// with no visitors.
 	CILow  float64 `json:"ci_low"`
 	CIHigh float64 `json:"ci_high"`
 	// MoreVisitorsNeeded is, for not_enough_data and keep_running, about how many more
@@ -63,16 +66,16 @@ type Verdict struct {
 }
 
 // BestVariant judges the variant with the highest observed rate against the bar on its own.
-// Picking the best of k variants after the fact flatters it, so its bounds are exact
-// one-sided bounds at 5%/k each (Bonferroni): the chance that a variant whose true rate is
-// at the bar shows up as AboveBar stays at most 5% whichever one ends up best.
+// Picking the best of k variants after the fact flatters it, so it is judged by the
+// always-valid test at 5%/k (Bonferroni): the chance that a variant whose true rate is at
+// the bar ever shows up as AboveBar stays at most 5% whichever one ends up best, at any look.
 type BestVariant struct {
 	ID       string  `json:"id"`
 	Visitors int64   `json:"visitors"`
 	Signups  int64   `json:"signups"`
 	Rate     float64 `json:"rate"`
-	CILow    float64 `json:"ci_low"`  // exact one-sided lower bound at 5%/Compared
-	CIHigh   float64 `json:"ci_high"` // exact one-sided upper bound at 5%/Compared
+	CILow    float64 `json:"ci_low"`  // always-valid one-sided lower bound at 5%/Compared
+	CIHigh   float64 `json:"ci_high"` // always-valid one-sided upper bound at 5%/Compared
 	Compared int     `json:"variants_compared"`
 	AboveBar bool    `json:"above_bar"` // CILow ≥ the bar
 	BelowBar bool    `json:"below_bar"` // CIHigh < the bar: even the best-looking variant is below it
@@ -82,12 +85,11 @@ type BestVariant struct {
 // bar, daysElapsed days after the test phase started. It is what Analyze uses; it is
 // exported for callers that only need the verdict.
 //
-// The decision uses the exact binomial test (R: binom.test(signups, visitors, bar,
-// alternative = "greater") for validated, "less" for invalidated) at VerdictAlpha. The
-// Wilson bound would be the obvious choice, but it is anti-conservative for small rates:
-// with the true rate exactly at the bar it says "validated" up to 18% of the time (1% bar,
-// 20 visitors: one signup is enough) and still 5.07% at a 2% bar and 1,000 visitors. The
-// exact test never exceeds 5%.
+// The decision is the always-valid test of sequential.go at VerdictAlpha in each
+// direction: "validated" when the mixture likelihood ratio against "demand is at most the
+// bar" reaches 1/VerdictAlpha = 20, "invalidated" when the one against "demand is at least
+// the bar" does. Each is wrong at most 5% of the time however often the founder looks
+// (package documentation). The minimum visitors and days only hold the verdict back.
 func Judge(bar PassBar, observed Counts, daysElapsed float64) Verdict {
 	v := Verdict{
 		TargetRate: bar.TargetRate,
@@ -95,17 +97,9 @@ func Judge(bar PassBar, observed Counts, daysElapsed float64) Verdict {
 		Signups:    observed.Signups,
 		Rate:       observed.Rate(),
 	}
-	v.CILow, v.CIHigh = ExactBounds(observed.Signups, observed.Visitors, VerdictAlpha)
-
-	evidence := KeepRunning
-	if observed.Visitors > 0 {
-		switch {
-		case BinomialTailAtLeast(observed.Signups, observed.Visitors, bar.TargetRate) <= VerdictAlpha:
-			evidence = Validated
-		case BinomialTailAtMost(observed.Signups, observed.Visitors, bar.TargetRate) <= VerdictAlpha:
-			evidence = Invalidated
-		}
-	}
+	above, below := verdictPriors(bar)
+	evidence := judgeSequentially(above, below, observed, bar.TargetRate, VerdictAlpha)
+	v.CILow, v.CIHigh = boundsAgreeing(above, below, observed, bar.TargetRate, VerdictAlpha, evidence)
 
 	if bar.MinDays > 0 && !(daysElapsed >= float64(bar.MinDays)) {
 		days := float64(bar.MinDays)
@@ -119,23 +113,59 @@ func Judge(bar PassBar, observed Counts, daysElapsed float64) Verdict {
 		v.Kind = NotEnoughData
 		v.MoreVisitorsNeeded = missing
 		if evidence == KeepRunning {
-			if more, capped := MoreVisitorsNeeded(bar.TargetRate, observed); more > missing {
+			if more, capped := MoreVisitorsNeeded(bar, observed); more > missing {
 				v.MoreVisitorsNeeded, v.MoreVisitorsCapped = more, capped
 			}
 		}
 	} else {
 		v.Kind = evidence
 		if evidence == KeepRunning {
-			v.MoreVisitorsNeeded, v.MoreVisitorsCapped = MoreVisitorsNeeded(bar.TargetRate, observed)
+			v.MoreVisitorsNeeded, v.MoreVisitorsCapped = MoreVisitorsNeeded(bar, observed)
 		}
 	}
 	v.Sentence = verdictSentence(v, bar, missing)
 	return v
 }
 
+// judgeSequentially is the evidence alone: Validated, Invalidated or KeepRunning.
+func judgeSequentially(above, below betaPrior, c Counts, bar, alpha float64) VerdictKind {
+	if c.Visitors <= 0 {
+		return KeepRunning
+	}
+	threshold := math.Log(1 / alpha)
+	s, f := float64(c.Signups), float64(c.nonSignups())
+	switch {
+	case logEvidenceAbove(above, s, f, bar) >= threshold:
+		return Validated
+	case logEvidenceBelow(below, s, f, bar) >= threshold:
+		return Invalidated
+	}
+	return KeepRunning
+}
+
+// boundsAgreeing returns the confidence sequence's bounds, placed on the verdict's side
+// of the bar when bisection's last digits would put them a hair on the other.
+func boundsAgreeing(above, below betaPrior, c Counts, bar, alpha float64, kind VerdictKind) (low, high float64) {
+	low, high = sequentialBounds(above, below, c.Signups, c.Visitors, alpha)
+	switch {
+	case kind == Validated:
+		low = math.Max(low, bar)
+	case low >= bar:
+		low = math.Nextafter(bar, 0)
+	}
+	switch {
+	case kind == Invalidated:
+		high = math.Min(high, math.Nextafter(bar, 0))
+	case high < bar:
+		high = bar
+	}
+	return low, high
+}
+
 // judgeBest finds the variant with the highest observed rate (the first on ties) and
-// judges it alone with Bonferroni-corrected exact bounds; nil if fewer than two variants or
-// no visitors.
+// judges it alone by the same always-valid test at VerdictAlpha/k for k variants
+// (Bonferroni: the union of k always-valid tests is always valid), tuned to its share of
+// the minimum; nil if fewer than two variants or no visitors.
 func judgeBest(bar PassBar, variants []Variant) *BestVariant {
 	if len(variants) < 2 {
 		return nil
@@ -150,10 +180,13 @@ func judgeBest(bar PassBar, variants []Variant) *BestVariant {
 		return nil
 	}
 	v := variants[best]
-	alpha := VerdictAlpha / float64(len(variants))
-	b := &BestVariant{ID: v.ID, Visitors: v.Visitors, Signups: v.Signups, Rate: v.Counts().Rate(), Compared: len(variants)}
-	b.CILow, b.CIHigh = ExactBounds(v.Signups, v.Visitors, alpha)
-	b.AboveBar = BinomialTailAtLeast(v.Signups, v.Visitors, bar.TargetRate) <= alpha
-	b.BelowBar = BinomialTailAtMost(v.Signups, v.Visitors, bar.TargetRate) <= alpha
+	k := len(variants)
+	alpha := VerdictAlpha / float64(k)
+	own := PassBar{TargetRate: bar.TargetRate, MinVisitors: bar.MinVisitors / int64(k)}
+	above, below := verdictPriors(own)
+	kind := judgeSequentially(above, below, v.Counts(), bar.TargetRate, alpha)
+	b := &BestVariant{ID: v.ID, Visitors: v.Visitors, Signups: v.Signups, Rate: v.Counts().Rate(), Compared: k}
+	b.CILow, b.CIHigh = boundsAgreeing(above, below, v.Counts(), bar.TargetRate, alpha, kind)
+	b.AboveBar, b.BelowBar = kind == Validated, kind == Invalidated
 	return b
 }

@@ -38,7 +38,18 @@ type sourceKey struct {
 
 type filteredKey struct{ page, day, class, agent string }
 
-type tally struct{ visitors, signups int64 }
+// tally is what one write adds to a daily_counts row (and, for visitors and signups, to
+// source_counts).
+type tally struct {
+	visitors, signups, confirmed                         int64
+	referredVisitors, referredSignups, referredConfirmed int64
+}
+
+func (t tally) plus(u tally) tally {
+	return tally{t.visitors + u.visitors, t.signups + u.signups, t.confirmed + u.confirmed,
+		t.referredVisitors + u.referredVisitors, t.referredSignups + u.referredSignups,
+		t.referredConfirmed + u.referredConfirmed}
+}
 
 type event struct {
 	signup        bool // SignupStored, else NewVisitor
@@ -138,11 +149,15 @@ func (b *batch) applyRequest(r *request) error {
 func (b *batch) writeCounters() error {
 	ws := b.w.ws
 	for k, t := range b.daily {
-		if _, err := b.stmt(ws.upsertDaily).Exec(k.phase, k.variant, k.day, t.visitors, t.signups); err != nil {
+		if _, err := b.stmt(ws.upsertDaily).Exec(k.phase, k.variant, k.day, t.visitors, t.signups,
+			t.confirmed, t.referredVisitors, t.referredSignups, t.referredConfirmed); err != nil {
 			return fmt.Errorf("update daily counts: %w", err)
 		}
 	}
 	for k, t := range b.sources {
+		if t.visitors == 0 && t.signups == 0 {
+			continue // only confirmations: nothing per source
+		}
 		if _, err := b.stmt(ws.upsertSource).Exec(k.phase, k.utmSource, k.utmCampaign, k.referrer, t.visitors, t.signups); err != nil {
 			return fmt.Errorf("update source counts: %w", err)
 		}
@@ -158,13 +173,13 @@ func (b *batch) writeCounters() error {
 // count adds a visitor or a counted signup to the daily and per-source sums.
 func (b *batch) count(phase int64, variant, day string, src Source, add tally) {
 	dk := dailyKey{phase, variant, day}
-	t := b.daily[dk]
-	t.visitors += add.visitors
-	t.signups += add.signups
-	b.daily[dk] = t
+	b.daily[dk] = b.daily[dk].plus(add)
 
+	if add.visitors == 0 && add.signups == 0 {
+		return
+	}
 	sk := sourceKey{phase, src.UTMSource, src.UTMCampaign, src.ReferrerHost}
-	t = b.sources[sk]
+	t := b.sources[sk]
 	t.visitors += add.visitors
 	t.signups += add.signups
 	b.sources[sk] = t

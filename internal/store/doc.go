@@ -22,10 +22,10 @@
 // are counted in Dropped; nothing is acknowledged that was not committed.
 //
 // Counting rules, so the numbers are honest: a visitor counts once per phase (first view);
-// an email is stored once per page (its first signup's fields), and signs up at most once
-// per phase: signing up again in a later phase is a signup of that phase (repeat_signups),
-// so each phase's rate counts everyone it convinced; a signup is counted in the conversion rate only if its
-// visitor was exposed in that phase and had not converted before, and it is credited to the
+// an email (by email.Key, so every spelling of one address is one person) is stored once per
+// page (its first signup's fields), and signs up at most once per phase: signing up again in a
+// later phase is a signup of that phase (repeat_signups), so each phase's rate counts everyone
+// it convinced; a signup is counted in the conversion rate only if its visitor was exposed in that phase and had not converted before, and it is credited to the
 // variant that visitor was assigned. The numerator is therefore always a subset of the
 // denominator, per variant. Daily and per-source totals are maintained in the same
 // transaction, so results stay fast however many visitors there are.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -37,6 +39,10 @@ type Exposure struct {
 	Variant   string
 	At        time.Time // zero means now
 	Source    Source
+	// RefCode is the share code of the link the visitor arrived by (?ref=), if any. A code
+	// of another signup on the same page tags the visitor as referred; an unknown one is
+	// ignored. Like the source, it is first touch: only the first exposure keeps it.
+	RefCode string
 }
 
 type exposureJob struct {
@@ -95,6 +101,9 @@ func (e *Exposure) check() error {
 	if err := checkID("visitor id", e.VisitorID); err != nil {
 		return err
 	}
+	if len(e.RefCode) > maxRefCodeLen {
+		e.RefCode = "" // not a code Litmus made
+	}
 	return checkID("variant", e.Variant)
 }
 
@@ -120,7 +129,21 @@ func (b *batch) applyExposure(j *exposureJob) error {
 	if n == 0 {
 		return nil // seen before in this phase
 	}
-	b.count(e.PhaseID, e.Variant, j.day, e.Source, tally{visitors: 1})
+	add := tally{visitors: 1}
+	if e.RefCode != "" {
+		var referrer int64
+		switch err := b.stmt(b.w.ws.refCodeSignup).QueryRow(e.Page, e.RefCode).Scan(&referrer); {
+		case errors.Is(err, sql.ErrNoRows): // unknown or forgotten code: an ordinary visitor
+		case err != nil:
+			return fmt.Errorf("record exposure: %w", err)
+		default:
+			if _, err := b.stmt(b.w.ws.setReferredBy).Exec(referrer, e.PhaseID, e.VisitorID); err != nil {
+				return fmt.Errorf("record exposure: %w", err)
+			}
+			add.referredVisitors = 1
+		}
+	}
+	b.count(e.PhaseID, e.Variant, j.day, e.Source, add)
 	b.events = append(b.events, event{page: e.Page, variant: e.Variant})
 	return nil
 }

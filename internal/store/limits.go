@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/litmuslabs/litmus/internal/email"
 	"github.com/litmuslabs/litmus/internal/problem"
 )
 
@@ -23,8 +24,8 @@ var ErrNotFound = errors.New("not found")
 // Bounds on what is stored. Values from visitors that are merely long (referrer, UTM tags,
 // user agents) are cut to size; identifiers that are too long are refused.
 const (
-	maxIDLen        = 64       // page slug, visitor id, variant id, phase hash
-	maxEmailLen     = 254      // RFC 5321 limit on a forward path
+	maxIDLen        = 64 // page slug, visitor id, variant id, phase hash
+	maxEmailLen     = email.MaxLength
 	maxSourceLen    = 200      // referrer host and each utm_* value
 	maxAgentLen     = 200      // user agent of a filtered request
 	maxClassLen     = 32       // class of a filtered request

@@ -169,6 +169,24 @@ func (s *Store) Phases(ctx context.Context, page string) ([]Phase, error) {
 	return list, nil
 }
 
+// PageSlugs returns every page that has a test phase in the database, in order.
+func (s *Store) PageSlugs(ctx context.Context) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT page FROM phases ORDER BY page`)
+	if err != nil {
+		return nil, fmt.Errorf("store: pages: %w", err)
+	}
+	defer rows.Close()
+	var slugs []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("store: pages: %w", err)
+		}
+		slugs = append(slugs, p)
+	}
+	return slugs, rows.Err()
+}
+
 // MaxNoteLen is the longest note a phase keeps, in characters: a few paragraphs.
 const MaxNoteLen = 4000
 

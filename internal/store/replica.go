@@ -23,7 +23,7 @@ func (s *Store) openReplica(ctx context.Context) error {
 		return fmt.Errorf("store: open replica %s: %w: %w", s.path, ErrNotReplicated, err)
 	}
 	var err error
-	s.read, err = sql.Open("sqlite3", fileURI(s.path, "mode=ro&_busy_timeout=5000&_txlock=deferred"))
+	s.read, err = sql.Open(driverName, fileURI(s.path, "mode=ro&_busy_timeout=5000&_txlock=deferred"))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/litmuslabs/litmus/internal/store"
 )
@@ -51,6 +52,33 @@ func TestReplicaReadsThePrimarysFileAndWritesNothing(t *testing.T) {
 	_, err = r.InsertSignup(ctx, store.Signup{PhaseID: ph.ID, Page: "chaser", Email: "a@example.com", VisitorID: "v1", Variant: "control"})
 	if !errors.Is(err, store.ErrReplica) {
 		t.Fatalf("InsertSignup on a replica: %v, want ErrReplica", err)
+	}
+	// Every other write of 0.2 is refused too (the server runs none of them on a replica).
+	now := time.Now()
+	writes := map[string]func() error{
+		"RecordDecision": func() error {
+			_, err := r.RecordDecision(ctx, store.Decision{PhaseID: ph.ID, What: store.DecisionVerdict, Kind: "validated", DecidedAt: now})
+			return err
+		},
+		"RecordPageVersion": func() error {
+			_, err := r.RecordPageVersion(ctx, store.PageVersion{Page: "chaser", Source: "title = 'x'", Author: "file on disk"})
+			return err
+		},
+		"ConfirmSignup": func() error { _, err := r.ConfirmSignup(ctx, "chaser", 1, now); return err },
+		"SaveAnswers": func() error {
+			_, err := r.SaveAnswers(ctx, "chaser", 1, map[string]string{"q": "a"}, now)
+			return err
+		},
+		"MarkMailSent":  func() error { return r.MarkMailSent(ctx, 1, now) },
+		"Forget":        func() error { _, err := r.Forget(ctx, "a@example.com"); return err },
+		"SetPhaseNote":  func() error { _, err := r.SetPhaseNote(ctx, "chaser", 1, "note"); return err },
+		"SetPrimary":    func() error { return r.SetPrimaryAddress(ctx, "{}") },
+		"Flush (empty)": func() error { return r.Flush(ctx) },
+	}
+	for name, write := range writes {
+		if err := write(); !errors.Is(err, store.ErrReplica) {
+			t.Errorf("%s on a replica: %v, want ErrReplica", name, err)
+		}
 	}
 	if err := r.Ping(ctx); err != nil {
 		t.Fatalf("Ping on a replica: %v", err)

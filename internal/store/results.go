@@ -10,11 +10,17 @@ import (
 // the same transaction as the rows they count: a few rows per variant and day, however many
 // visitors the phase had.
 
-// VariantCount is a variant's visitors (first views in the phase) and counted signups.
+// VariantCount is a variant's visitors (first views in the phase) and counted signups, the
+// counted signups confirmed since (double opt-in), and the visitors who came through a
+// share link with the counted signups among them.
 type VariantCount struct {
-	Variant  string
-	Visitors int64
-	Signups  int64
+	Variant           string
+	Visitors          int64
+	Signups           int64
+	Confirmed         int64
+	ReferredVisitors  int64
+	ReferredSignups   int64
+	ReferredConfirmed int64
 }
 
 // Counts returns the totals of each variant of a phase that has had a visitor, ordered by
@@ -29,7 +35,7 @@ func (s *Store) Counts(ctx context.Context, phaseID int64) ([]VariantCount, erro
 	var list []VariantCount
 	for rows.Next() {
 		var c VariantCount
-		if err := rows.Scan(&c.Variant, &c.Visitors, &c.Signups); err != nil {
+		if err := rows.Scan(&c.Variant, &c.Visitors, &c.Signups, &c.Confirmed, &c.ReferredVisitors, &c.ReferredSignups, &c.ReferredConfirmed); err != nil {
 			return nil, fmt.Errorf("store: counts of phase %d: %w", phaseID, err)
 		}
 		list = append(list, c)

@@ -21,6 +21,10 @@ type SignupRow struct {
 	Fields    map[string]string
 	Source    Source
 	Counted   bool
+	// ConfirmedAt is when the address was confirmed (double opt-in); zero if it was not.
+	ConfirmedAt time.Time
+	Referred    bool              // the visitor came through another signup's share link
+	Answers     map[string]string // answers to the thank-you page's questions, by question
 	// Repeats are the later phases, oldest first, in which the same email signed up
 	// again: each is a signup of that phase; the row keeps the first signup's fields.
 	Repeats []Repeat
@@ -87,12 +91,21 @@ func scanSignups(rows *sql.Rows) ([]SignupRow, error) {
 			r       SignupRow
 			created int64
 			fields  string
+			conf    sql.NullInt64
+			answers string
 			repeats string
 		)
 		if err := rows.Scan(&r.ID, &r.PhaseID, &created, &r.Page, &r.Email, &r.Variant, &fields, &r.Counted,
 			&r.Source.ReferrerHost, &r.Source.UTMSource, &r.Source.UTMMedium,
-			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent, &repeats); err != nil {
+			&r.Source.UTMCampaign, &r.Source.UTMTerm, &r.Source.UTMContent,
+			&conf, &r.Referred, &answers, &repeats); err != nil {
 			return nil, err
+		}
+		if conf.Valid {
+			r.ConfirmedAt = time.UnixMilli(conf.Int64)
+		}
+		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+			return nil, fmt.Errorf("signup %d: answers: %w", r.ID, err)
 		}
 		for _, f := range strings.Fields(repeats) {
 			rep, err := parseRepeat(f)

@@ -8,13 +8,15 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	emailpkg "github.com/litmuslabs/litmus/internal/email"
 )
 
 // Signup is a visitor's submitted form.
 type Signup struct {
 	PhaseID   int64
 	Page      string
-	Email     string            // compared without ASCII case: one signup per email per page
+	Email     string            // stored as given; one signup per email.Key per page
 	VisitorID string            // the visitor cookie's id; empty when the visitor has none
 	Variant   string            // the variant the form was on; see InsertSignup for which is credited
 	Fields    map[string]string // the other form fields, by name
@@ -22,6 +24,9 @@ type Signup struct {
 	// Source is kept only when the visitor has no exposure in the phase; otherwise the
 	// exposure's first-touch source is copied.
 	Source Source
+	// ConfirmLinkBase, when set (the page has double opt-in), queues a confirmation mail in
+	// the signup's own transaction; it is the scheme://host the mailed link points at.
+	ConfirmLinkBase string
 }
 
 // SignupResult says what InsertSignup stored.
@@ -31,6 +36,7 @@ type SignupResult struct {
 	Repeat    bool   // the email had signed up in an earlier phase: recorded as a signup of this phase
 	Counted   bool   // the signup counts in the conversion rate
 	Variant   string // the variant the signup is credited to
+	Referred  bool   // the visitor arrived through another signup's share link
 }
 
 // InsertSignup stores su and returns only once the transaction holding it has committed to
@@ -66,8 +72,10 @@ func (s *Store) InsertSignup(ctx context.Context, su Signup) (SignupResult, erro
 // signupRecord is a checked Signup ready for the writer.
 type signupRecord struct {
 	Signup
-	fields string // JSON object
-	day    string
+	fields  string // JSON object
+	day     string
+	key     string // email.Key(Email)
+	refCode string
 }
 
 func newSignupRecord(su Signup) (signupRecord, error) {
@@ -95,7 +103,10 @@ func newSignupRecord(su Signup) (signupRecord, error) {
 	su.At = orNow(su.At)
 	su.Source = su.Source.clipped()
 	su.Fields = nil // encoded in fields
-	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At)}, nil
+	if len(su.ConfirmLinkBase) > maxURLLen {
+		return signupRecord{}, invalid("confirmation link base is %d bytes; at most %d", len(su.ConfirmLinkBase), maxURLLen)
+	}
+	return signupRecord{Signup: su, fields: fields, day: dayOf(su.At), key: emailpkg.Key(su.Email), refCode: newRefCode()}, nil
 }
 
 func checkEmail(email string) error {
@@ -148,26 +159,28 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	// The visitor's exposure in this phase decides the variant credited, the source and
 	// whether the signup counts.
 	variant, src, counted := r.Variant, r.Source, false
+	var referredBy sql.NullInt64
 	if r.VisitorID != "" {
 		var (
 			v           string
 			vs          Source
 			unconverted bool
+			ref         sql.NullInt64
 		)
 		err := b.stmt(ws.visitorOfSignup).QueryRow(r.PhaseID, r.VisitorID).Scan(&v, &unconverted,
-			&vs.ReferrerHost, &vs.UTMSource, &vs.UTMMedium, &vs.UTMCampaign, &vs.UTMTerm, &vs.UTMContent)
+			&vs.ReferrerHost, &vs.UTMSource, &vs.UTMMedium, &vs.UTMCampaign, &vs.UTMTerm, &vs.UTMContent, &ref)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return SignupResult{}, err
 		default:
-			variant, src, counted = v, vs, unconverted
+			variant, src, counted, referredBy = v, vs, unconverted, ref
 		}
 	}
 
-	res, err := b.stmt(ws.insertSignup).Exec(r.PhaseID, r.Page, r.Email, r.VisitorID, variant, r.fields,
+	res, err := b.stmt(ws.insertSignup).Exec(r.PhaseID, r.Page, r.Email, r.key, r.VisitorID, variant, r.fields,
 		r.At.UnixMilli(), counted, src.ReferrerHost, src.UTMSource, src.UTMMedium,
-		src.UTMCampaign, src.UTMTerm, src.UTMContent)
+		src.UTMCampaign, src.UTMTerm, src.UTMContent, r.refCode, referredBy)
 	if err != nil {
 		return SignupResult{}, err
 	}
@@ -179,7 +192,7 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	repeat := false
 	if n == 0 { // the email already signed up on this page
 		var firstPhase int64
-		if err := b.stmt(ws.signupOfEmail).QueryRow(r.Page, r.Email).Scan(&id, &firstPhase); err != nil {
+		if err := b.stmt(ws.signupOfEmail).QueryRow(r.Page, r.key).Scan(&id, &firstPhase); err != nil {
 			return SignupResult{}, err
 		}
 		if firstPhase != r.PhaseID {
@@ -194,7 +207,7 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 		}
 		if !repeat { // already a signup of this phase
 			dup := SignupResult{Duplicate: true}
-			if err := b.stmt(ws.signupID).QueryRow(r.Page, r.Email).Scan(&dup.ID, &dup.Variant); err != nil {
+			if err := b.stmt(ws.signupID).QueryRow(r.Page, r.key).Scan(&dup.ID, &dup.Variant); err != nil {
 				return SignupResult{}, err
 			}
 			return dup, nil
@@ -202,34 +215,58 @@ func (b *batch) insertSignup(r *signupRecord) (SignupResult, error) {
 	} else if id, err = res.LastInsertId(); err != nil {
 		return SignupResult{}, err
 	}
+	if r.ConfirmLinkBase != "" {
+		at := r.At.UnixMilli()
+		if _, err := b.stmt(ws.enqueueMail).Exec(id, r.ConfirmLinkBase, at, at); err != nil {
+			return SignupResult{}, err
+		}
+	}
 	if counted {
 		if _, err := b.stmt(ws.markConverted).Exec(r.At.UnixMilli(), r.PhaseID, r.VisitorID); err != nil {
 			return SignupResult{}, err
 		}
 		// Last, after every statement succeeded: the sums are not undone by the savepoint.
-		b.count(r.PhaseID, variant, r.day, src, tally{signups: 1})
+		add := tally{signups: 1}
+		if referredBy.Valid {
+			add.referredSignups = 1
+		}
+		b.count(r.PhaseID, variant, r.day, src, add)
 	}
 	b.events = append(b.events, event{signup: true, page: r.Page, variant: variant})
-	return SignupResult{ID: id, Repeat: repeat, Counted: counted, Variant: variant}, nil
+	return SignupResult{ID: id, Repeat: repeat, Counted: counted, Variant: variant, Referred: referredBy.Valid}, nil
 }
 
 // ForgetEmail deletes every signup of email, on every page, and returns how many it deleted
-// (an erasure request). The aggregate counts keep them: they hold no personal data, and
-// lowering them would rewrite results already reported. The visitor stays converted, so the
-// same person signing up again is not counted twice. Copies made earlier by Backup still
-// hold the email; delete or re-make them too.
+// (an erasure request). Every spelling with the same email.Key is the same person. Their
+// repeat signups in later phases, answers, share codes and unsent confirmation mails go with
+// them (ON DELETE CASCADE, and the code is a column of the row); a visitor who was referred
+// keeps only the number of the deleted signup, no personal data. The aggregate counts keep
+// them: they hold no personal data, and lowering them would rewrite results already
+// reported. The visitor stays converted, so the same person signing up again is not counted
+// twice. Copies made earlier by Backup still hold the email; delete or re-make them too.
+// Forget is the same with the input checks people need.
 func (s *Store) ForgetEmail(ctx context.Context, email string) (int64, error) {
 	if err := checkEmail(email); err != nil {
 		return 0, err
 	}
+	return s.forget(ctx, email)
+}
+
+// forget erases the signups of email's Key and records the erasure, in one transaction.
+func (s *Store) forget(ctx context.Context, email string) (int64, error) {
+	key := emailpkg.Key(email)
+	hash := erasureHash(s.secret, key)
 	return submit(ctx, s, "forget email", func(b *batch) (int64, error) {
-		res, err := b.stmt(b.w.ws.deleteByEmail).Exec(email)
+		res, err := b.stmt(b.w.ws.deleteByEmail).Exec(key)
 		if err != nil {
 			return 0, fmt.Errorf("store: forget email: %w", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
 			return 0, fmt.Errorf("store: forget email: %w", err)
+		}
+		if _, err := b.stmt(b.w.ws.recordErasure).Exec(hash, time.Now().UnixMilli()); err != nil {
+			return 0, fmt.Errorf("store: record erasure: %w", err)
 		}
 		return n, nil
 	})

@@ -108,16 +108,29 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s := &Store{path: abs, drops: &dropCounter{log: opts.Logger}, now: opts.Now, replica: opts.Replica, ship: opts.Ship}
 	if s.replica {
+		// No file guard on a replica: the primary checked the file (and LiteFS makes the
+		// replica's mount read-only, which the guard would refuse); openReplica only reads.
 		s.seen = newSeenExposures()
 		if err := s.openReplica(context.Background()); err != nil {
 			return nil, err
 		}
 		return s, nil
 	}
+	if err := checkFile(context.Background(), abs); err != nil {
+		return nil, err // already a sentence naming the file and the fix
+	}
+	strays := absentSidecars(abs)
 	if err := s.open(context.Background()); err != nil {
 		s.closeDBs()
-		if hasCode(err, sqlite3.ErrNotADB) {
+		strays.remove()
+		switch {
+		case hasCode(err, sqlite3.ErrNotADB):
 			err = fmt.Errorf("%w: it is not a Litmus database; point LITMUS_DB at another file", err)
+		case hasCode(err, sqlite3.ErrCorrupt):
+			err = fmt.Errorf("%w: the file is damaged; restore your latest backup with `litmus restore BACKUP`, "+
+				"or point LITMUS_DB at another file (keep this one aside for recovery)", err)
+		case hasCode(err, sqlite3.ErrReadonly):
+			err = fmt.Errorf("%w: make the file and its directory writable by the user Litmus runs as, or point LITMUS_DB elsewhere", err)
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -194,7 +207,7 @@ func (s *Store) open(ctx context.Context) error {
 	// write transaction takes the write lock at BEGIN, so it never fails half-way on BUSY.
 	// secure_delete: erased emails are overwritten, not left in free space. cache_size: 16 MiB
 	// of pages for the writer, which walks the visitors index on every exposure.
-	s.write, err = sql.Open("sqlite3", fileURI(s.path,
+	s.write, err = sql.Open(driverName, fileURI(s.path,
 		"_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_txlock=immediate"+
 			"&_foreign_keys=on&_secure_delete=on&_cache_size=-16384"))
 	if err != nil {
@@ -209,7 +222,7 @@ func (s *Store) open(ctx context.Context) error {
 		return err
 	}
 	// mode=ro rather than query_only: it still allows VACUUM INTO for Backup.
-	s.read, err = sql.Open("sqlite3", fileURI(s.path, "mode=ro&_busy_timeout=5000&_txlock=deferred"))
+	s.read, err = sql.Open(driverName, fileURI(s.path, "mode=ro&_busy_timeout=5000&_txlock=deferred"))
 	if err != nil {
 		return err
 	}
@@ -258,10 +271,11 @@ func (s *Store) Dropped() int64 { return s.drops.n.Load() }
 // QueueLen returns how many writes are waiting for the writer, for a saturation gauge.
 func (s *Store) QueueLen() int { return len(s.queue) }
 
-// Ping reports whether the store can serve: a real read on the read pool, and a round trip
-// through the writer (which takes the write lock). For /healthz: give ctx a deadline, since
-// a full queue (the disk not keeping up) makes the round trip wait; the deadline turns that
-// into a failed check.
+// Ping reports whether a signup could be stored now: a real read on the read pool, enough
+// free space on the database's file system (MinFreeBytes; else ErrDiskFull), and a real
+// write committed through the writer. For /healthz: give ctx a deadline, since a full queue
+// (the disk not keeping up) makes the round trip wait; the deadline turns that into a failed
+// check.
 func (s *Store) Ping(ctx context.Context) error {
 	s.mu.RLock()
 	closed := s.closed
@@ -276,8 +290,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.rs.ping.QueryRowContext(ctx).Scan(&n); err != nil {
 		return fmt.Errorf("store: cannot read the database: %w", err)
 	}
-	if err := s.Flush(ctx); err != nil {
-		return fmt.Errorf("store: the writer is not committing: %w", err)
+	// Space first: on a full disk an update of one row can still succeed (it rewrites
+	// -wal frames already allocated), while a signup needing new pages fails.
+	free, err := s.DiskFree()
+	if err != nil {
+		return err
+	}
+	if free < MinFreeBytes {
+		return fmt.Errorf("%w (%d bytes free, at least %d needed)", ErrDiskFull, free, MinFreeBytes)
+	}
+	if err := s.heartbeat(ctx); err != nil {
+		return fmt.Errorf("store: the writer cannot commit: %w", err)
 	}
 	return nil
 }
