@@ -27,6 +27,9 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 		}
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
 	}
+	if s.LiteFS != nil && s.LiteFS.Status != nil {
+		return c.SendString("ok\n" + s.LiteFS.Status())
+	}
 	return c.SendString("ok\n")
 }
 

@@ -14,6 +14,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true})) // a panic becomes a 500, the process stays up
 	app.Use(s.securityHeaders)
 
+	// High availability on LiteFS (issue 19): a replica forwards every write to the primary.
+	app.Use(s.forwardWrites)
+
 	app.Get("/healthz", s.handleHealth).Name("healthz")
 	app.Get("/robots.txt", s.handleRobots).Name("static")
 	app.Get("/favicon.ico", s.handleFavicon).Name("static")

@@ -55,6 +55,8 @@ type Deps struct {
 	// LoadPages reads and validates the page files without serving them, for the admin's
 	// "check what a reload would do"; nil when reloading is not possible.
 	LoadPages func() ([]*pages.Page, error)
+	// LiteFS is set when this node is one of a LiteFS cluster (litefs.go); nil: one machine.
+	LiteFS *LiteFS
 
 	// Outbox describes the webhook and notification set-up for /admin/webhooks.
 	Outbox Outbox

@@ -98,6 +98,16 @@ func (s *server) handleSignup(c *fiber.Ctx) error {
 		s.Logger.Error("signup not stored", "page", page, "err", err)
 		return again(fiber.StatusServiceUnavailable, nil, msgs.Text("form.unavailable"))
 	}
+	if s.LiteFS != nil && s.LiteFS.Confirm != nil {
+		// Committed here, but acknowledged only once a replica holds it too: a signup
+		// on the primary alone would be lost if the primary died now. A duplicate is
+		// confirmed as well, since its first attempt may have got this 503.
+		if err := s.LiteFS.Confirm(ctx); err != nil {
+			reject("unconfirmed")
+			s.Logger.Error("signup stored on the primary but not confirmed by a replica; answered 503", "page", page, "err", err)
+			return again(fiber.StatusServiceUnavailable, nil, msgs.Text("form.unavailable"))
+		}
+	}
 	if res.Duplicate {
 		// The same answer as a first signup: saying "already signed up" would let anyone
 		// test which addresses are on the list.

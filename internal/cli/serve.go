@@ -119,6 +119,8 @@ type server struct {
 	started      atomic.Bool     // the first load is done: later loads count as reloads
 	pagesChanged <-chan struct{} // --watch: the page files changed (nil without --watch)
 
+	lfs *liteFSNode // set when LITMUS_LITEFS_DIR is: one node of a LiteFS cluster
+
 	// Set by listen.
 	pub, met    net.Listener
 	metricsSrv  *http.Server
@@ -169,13 +171,35 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		srv.outbox.signupStored()
 	}
 	hooks.Outboxed = srv.outbox.wake
-	srv.st, err = store.Open(cfg.DB, store.Options{
+	opts := store.Options{
 		Logger: logger, Hooks: hooks,
 		// Webhooks of signups and erasures go in the outbox in the same transaction.
 		Route: notify.Route(cfg.WebhookURL, &srv.holder),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+	}
+	// load does the first load through the page directory: it builds the site and records
+	// each file's text as its first version (on a LiteFS replica it only builds: the
+	// primary keeps the history).
+	load := func(st *store.Store) error {
+		srv.st = st
+		srv.pages = pagedir.Open(pagesDir, srv.pageDirOptions())
+		return pageError(srv.pages.Reload(ctx), pagesDir)
+	}
+	if cfg.LiteFSDir == "" {
+		st, err := store.Open(cfg.DB, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+		}
+		if err := load(st); err != nil {
+			st.Close()
+			return nil, err
+		}
+	} else {
+		if srv.lfs, err = newLiteFSNode(cfg, logger); err != nil {
+			return nil, err
+		}
+		if err := srv.lfs.open(ctx, opts, load); err != nil {
+			return nil, err
+		}
 	}
 	fail := func(err error) (*server, error) {
 		srv.st.Close()
@@ -188,15 +212,8 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		defer cancel()
 		return srv.st.OutboxState(ctx)
 	})
-	srv.pages = pagedir.Open(pagesDir, pagedir.Options{
-		Apply: srv.apply, Check: srv.checkPages, Versions: srv.st, Logger: logger,
-	})
 	if srv.pages.ReadOnly != "" {
 		logger.Info("pages can't be edited in the admin", "why", srv.pages.ReadOnly)
-	}
-	// The first load through the page directory records each file's text as its first version.
-	if err := srv.pages.Reload(ctx); err != nil {
-		return fail(pageError(err, pagesDir))
 	}
 	srv.started.Store(true)
 	// --watch takes its first look at the page files now, before the server says it is
@@ -218,7 +235,7 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 		signer.SetMinAge(d)
 	}
 	links := linktoken.NewSigner(srv.st.Secret())
-	if sender != nil {
+	if sender != nil && srv.writes() {
 		srv.mailer = confirmmail.New(srv.st, &srv.holder, links, sender, logger)
 		srv.mailer.Sent = func(err error) {
 			if err != nil {
@@ -228,8 +245,10 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 			}
 		}
 	}
-	if err := srv.outbox.prepare(ctx, cfg, srv.st, &srv.holder, srv.m, sender, logger); err != nil {
-		return fail(err)
+	if srv.writes() { // a LiteFS replica neither stores a secret nor delivers: the primary does
+		if err := srv.outbox.prepare(ctx, cfg, srv.st, &srv.holder, srv.m, sender, logger); err != nil {
+			return fail(err)
+		}
 	}
 	deps := handlers.Deps{
 		Store: srv.st, Metrics: srv.m, Site: &srv.holder, Theme: theme,
@@ -244,11 +263,35 @@ func buildServer(ctx context.Context, b Build, cfg *config.Config, logger *slog.
 	if srv.mailer != nil {
 		deps.MailQueued = srv.mailer.Wake
 	}
+	if srv.lfs != nil {
+		deps.LiteFS = srv.lfs.deps(srv.st)
+		srv.lfs.observe(srv.m)
+	}
 	srv.app = handlers.New(deps)
 	return srv, nil
 }
 
 func (srv *server) pageOptions() pages.Options { return pages.Options{BaseURL: srv.cfg.BaseURL} }
+
+// writes reports whether this process writes the database: always on one machine, only on
+// the primary of a LiteFS cluster. The background writers (the confirmation mail worker,
+// the decision watcher, page-version history, the webhook outbox's delivery, checker and
+// pruning) run only where it does.
+func (srv *server) writes() bool { return srv.lfs == nil || srv.lfs.primary }
+
+// pageDirOptions are the page directory's options; on a LiteFS cluster the page files are
+// the same on every node (built into the image), so they can't be edited in the admin,
+// and only the primary keeps their history.
+func (srv *server) pageDirOptions() pagedir.Options {
+	o := pagedir.Options{Apply: srv.apply, Check: srv.checkPages, Logger: srv.logger}
+	if srv.writes() {
+		o.Versions = srv.st
+	}
+	if srv.lfs != nil {
+		o.ReadOnly = liteFSPagesReadOnly
+	}
+	return o
+}
 
 // reload re-reads the page files; on any error the pages being served stay as they are.
 func (srv *server) reload() error {
@@ -312,6 +355,13 @@ func (srv *server) listen(stdout io.Writer) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", srv.m.Handler())
+	if srv.lfs != nil {
+		if err := srv.lfs.listen(context.Background(), srv.st, mux, pub.Addr(), met.Addr()); err != nil {
+			pub.Close()
+			met.Close()
+			return err
+		}
+	}
 	srv.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 
 	srv.errc = make(chan error, 2)
@@ -328,12 +378,17 @@ func (srv *server) listen(stdout io.Writer) error {
 	}
 	// Each phase's first verdict is written down within a minute of being reached, even
 	// with nobody looking (results.Record, the decision record).
-	srv.workers.Add(1)
-	go func() {
-		defer srv.workers.Done()
-		results.WatchDecisions(workCtx, srv.st, &srv.holder, time.Minute, srv.logger)
-	}()
-	srv.outbox.start(workCtx, &srv.workers, srv.st, srv.logger)
+	// On a LiteFS replica the primary's watcher does it, and the record reaches the replica
+	// with the rest.
+	if srv.writes() {
+		srv.workers.Add(1)
+		go func() {
+			defer srv.workers.Done()
+			results.WatchDecisions(workCtx, srv.st, &srv.holder, time.Minute, srv.logger)
+		}()
+		// Webhooks and notifications leave from the primary only: it owns the outbox.
+		srv.outbox.start(workCtx, &srv.workers, srv.st, srv.logger)
+	}
 	go func() {
 		if err := srv.metricsSrv.Serve(met); !errors.Is(err, http.ErrServerClosed) {
 			srv.errc <- err
@@ -353,8 +408,22 @@ func (srv *server) run(ctx context.Context) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	var roleCheck <-chan time.Time
+	if srv.lfs != nil {
+		lctx, cancel := context.WithCancel(context.Background())
+		done := srv.lfs.start(lctx)
+		defer func() { cancel(); <-done }() // a replica ships what it holds before stopping
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		roleCheck = t.C
+	}
 	for {
 		select {
+		case <-roleCheck:
+			if err := srv.lfs.roleChanged(); err != nil {
+				srv.logger.Warn("litefs: " + err.Error())
+				return err
+			}
 		case <-ctx.Done():
 			return nil
 		case <-hup:
@@ -427,6 +496,13 @@ func servePagesDir(cfg *config.Config, logger *slog.Logger, stdout io.Writer) (s
 			return "", fmt.Errorf("LITMUS_PAGES is %s, a file: it must name a folder of .toml page files (`litmus check %s` checks this one file)", cfg.Pages, cfg.Pages)
 		}
 		return cfg.Pages, nil // loadPages explains a missing folder
+	}
+	if cfg.LiteFSDir != "" {
+		// Beside the database is the LiteFS mount, which holds databases only, and page
+		// files must be the same on every node: they belong in the image (LITMUS_PAGES).
+		logger.Warn("LITMUS_PAGES is unset on a LiteFS node: serving the built-in example pages; " +
+			"build your page files into the image and point LITMUS_PAGES at them (docs/high-availability.md)")
+		return "", nil
 	}
 	dir := pagedir.DefaultPath(cfg.DB)
 	created, err := pagedir.Seed(dir)

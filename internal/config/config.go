@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/litmuslabs/litmus/internal/mail"
@@ -44,6 +45,12 @@ type Config struct {
 	// Mail (confirmation mails of issue 17, founder notifications of issue 15).
 	SMTPURL  string // smtp:// or smtps:// server; "" = no mail
 	MailFrom string // sender address of Litmus's mail
+
+	// High availability on LiteFS (docs/high-availability.md); off when LiteFSDir is "".
+	LiteFSDir       string        // the LiteFS mount holding DB
+	LiteFSHost      string        // how the other nodes reach this one ("" = the host name)
+	LiteFSConfirm   time.Duration // how long a signup waits for a replica; 0 = never waits
+	LiteFSCandidate bool          // this node may become the primary: its position confirms signups
 }
 
 // Env lists the environment variables Litmus reads, with their defaults and meaning, for
@@ -66,6 +73,10 @@ var Env = []struct{ Name, Default, Usage string }{
 	{"LITMUS_NOTIFY_EMAIL", "", "the founder's address for notifications (needs LITMUS_SMTP_URL and LITMUS_MAIL_FROM)"},
 	{"LITMUS_SMTP_URL", "", "SMTP server for mail, smtp://[user:pass@]host:port (STARTTLS) or smtps://... (needed by pages with double_opt_in and by LITMUS_NOTIFY_EMAIL)"},
 	{"LITMUS_MAIL_FROM", "", "sender of Litmus's mail, e.g. \"Chaser <hello@example.com>\""},
+	{"LITMUS_LITEFS_DIR", "", "LiteFS mount holding LITMUS_DB: run as one node of a LiteFS cluster (default: off, one machine)"},
+	{"LITMUS_LITEFS_HOST", "", "with LiteFS: the host other nodes reach this one at (default: the host name)"},
+	{"LITMUS_LITEFS_CONFIRM", "2s", "with LiteFS: how long a signup waits for a replica to hold it before answering 503; 0 never waits (an acknowledged signup can then be lost on failover)"},
+	{"LITMUS_LITEFS_CANDIDATE", "true", "with LiteFS: this node may become the primary (as in litefs.yml's lease.candidate); only a candidate's copy confirms a signup"},
 }
 
 // Scope selects which flags a subcommand registers.
@@ -146,6 +157,14 @@ func Register(fs *flag.FlagSet, scope Scope, getenv func(string) string) (*Confi
 		c.NotifyEmail = env("LITMUS_NOTIFY_EMAIL")
 		c.SMTPURL = env("LITMUS_SMTP_URL")
 		fs.StringVar(&c.MailFrom, "mail-from", env("LITMUS_MAIL_FROM"), usage("LITMUS_MAIL_FROM"))
+		fs.StringVar(&c.LiteFSDir, "litefs-dir", env("LITMUS_LITEFS_DIR"), usage("LITMUS_LITEFS_DIR"))
+		fs.StringVar(&c.LiteFSHost, "litefs-host", env("LITMUS_LITEFS_HOST"), usage("LITMUS_LITEFS_HOST"))
+		fs.BoolVar(&c.LiteFSCandidate, "litefs-candidate", envBool("LITMUS_LITEFS_CANDIDATE"), usage("LITMUS_LITEFS_CANDIDATE"))
+		confirm, err := time.ParseDuration(env("LITMUS_LITEFS_CONFIRM"))
+		if err != nil || confirm < 0 || confirm > time.Minute {
+			errs = append(errs, fmt.Errorf("LITMUS_LITEFS_CONFIRM=%q: want a duration from 0s to 1m, such as 2s", env("LITMUS_LITEFS_CONFIRM")))
+		}
+		fs.DurationVar(&c.LiteFSConfirm, "litefs-confirm", confirm, usage("LITMUS_LITEFS_CONFIRM"))
 	case ScopeResults:
 		fs.StringVar(&c.DB, "db", env("LITMUS_DB"), usage("LITMUS_DB"))
 		fs.StringVar(&c.Pages, "pages", env("LITMUS_PAGES"), usage("LITMUS_PAGES"))

@@ -9,6 +9,7 @@
 package pagedir
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -75,6 +76,9 @@ type Options struct {
 	Check    func([]*pages.Page) error
 	Versions Versions // nil: no history kept
 	Logger   *slog.Logger
+	// ReadOnly, if set, keeps pages from being edited here and says why (a LiteFS node,
+	// whose page files must match every other node's).
+	ReadOnly string
 }
 
 // Open returns the page directory at dir ("" for the built-in examples, always read-only).
@@ -86,12 +90,15 @@ func Open(dir string, o Options) *Dir {
 	d := &Dir{Path: dir, apply: o.Apply, extra: o.Check, versions: o.Versions, logger: o.Logger, pending: map[string]store.PageVersion{}}
 	if dir == "" {
 		d.fsys = pages.Examples()
-		d.ReadOnly = "Litmus is serving the example pages built into the program, which can't be changed. " +
-			"Set LITMUS_PAGES to a folder of page files (or leave it unset so Litmus keeps them beside the database) to edit pages here."
+		d.ReadOnly = cmp.Or(o.ReadOnly, "Litmus is serving the example pages built into the program, which can't be changed. "+
+			"Set LITMUS_PAGES to a folder of page files (or leave it unset so Litmus keeps them beside the database) to edit pages here.")
 		return d
 	}
 	d.fsys = os.DirFS(dir)
-	d.ReadOnly = writableProblem(dir)
+	d.ReadOnly = o.ReadOnly
+	if d.ReadOnly == "" {
+		d.ReadOnly = writableProblem(dir)
+	}
 	return d
 }
 

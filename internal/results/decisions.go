@@ -40,7 +40,13 @@ type Decision struct {
 // recorded yet. A verdict withheld by the split check is not recorded. The server calls it
 // before showing results and every minute (WatchDecisions), so a decision is recorded
 // within a minute of being reached even if nobody looks.
+//
+// On a LiteFS replica (a read-only store) Record writes nothing and returns nil: the
+// primary records, at its looks and every minute, and the record replicates here.
 func Record(ctx context.Context, st *store.Store, e *site.Entry, now time.Time) error {
+	if st.Replica() {
+		return nil
+	}
 	recorded, err := st.Decisions(ctx, e.Phase.ID)
 	if err != nil {
 		return fmt.Errorf("results: %w", err)

@@ -220,3 +220,42 @@ func TestSplitAlarmIsRecordedAndTheVerdictIsNot(t *testing.T) {
 		t.Errorf("alarm sentence %q", r.SRMAlarm.Sentence)
 	}
 }
+
+// TestRecordOnAReplicaWritesNothing: on a LiteFS replica (a read-only store) a look records
+// nothing and is not an error; the primary records, and the replica shows its record.
+func TestRecordOnAReplicaWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "litmus.db")
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := serve(t, st, testPage(0.5))
+	for i := range 60 {
+		id := fmt.Sprintf("r%d", i)
+		visit(t, st, e, id, []string{"a", "b", "b"}[i%3], e.Phase.StartedAt)
+	}
+	if err := st.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	replica, err := store.Open(path, store.Options{Replica: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close()
+	now := e.Phase.StartedAt.Add(time.Hour)
+	if err := Record(ctx, replica, e, now); err != nil {
+		t.Fatalf("Record on a replica: %v, want nil (the primary records)", err)
+	}
+	if list, err := st.Decisions(ctx, e.Phase.ID); err != nil || len(list) != 0 {
+		t.Fatalf("a look on the replica recorded %+v, %v", list, err)
+	}
+	if err := Record(ctx, st, e, now); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Page(ctx, replica, e, now.Add(time.Hour))
+	if err != nil || r.Decision == nil || r.Decision.Kind != "invalidated" {
+		t.Fatalf("the replica shows decision %+v, %v; want the primary's invalidated", r.Decision, err)
+	}
+}

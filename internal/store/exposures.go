@@ -69,6 +69,15 @@ func (s *Store) RecordExposure(e Exposure) {
 	}
 	e.At = orNow(e.At)
 	e.Source = e.Source.clipped()
+	if s.replica {
+		if s.ship == nil {
+			s.drops.add(1, "a replica with nowhere to ship exposures", ErrReplica)
+			return
+		}
+		s.ship(e)
+		s.seen.add(fp) // shipped once: the primary keeps the first view, repeats add nothing
+		return
+	}
 	if err := s.enqueue(context.Background(), &exposureJob{e: e, day: dayOf(e.At), fp: fp}); err != nil {
 		s.drops.add(1, "sent after Close", err)
 	}

@@ -24,7 +24,11 @@ func (s *Store) RecordFiltered(page, class, agent string, at time.Time) {
 	}
 	key := filteredKey{page: page, day: dayOf(orNow(at)), class: class, agent: Clip(agent, maxAgentLen)}
 	if err := s.enqueue(context.Background(), &filteredJob{key: key}); err != nil {
-		s.drops.add(1, "sent after Close", err)
+		reason := "sent after Close"
+		if s.replica {
+			reason = "bot counts are not recorded on a LiteFS replica"
+		}
+		s.drops.add(1, reason, err)
 	}
 }
 

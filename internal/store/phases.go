@@ -66,6 +66,9 @@ func (s *Store) EnsurePhase(ctx context.Context, page, hash string, definition [
 	if !json.Valid(definition) {
 		return Phase{}, invalid("the definition of page %s is not valid JSON", page)
 	}
+	if s.replica {
+		return s.ensurePhaseReplica(ctx, page, hash)
+	}
 	now := s.now()
 	def := string(definition)
 	return submit(ctx, s, "ensure phase", func(b *batch) (Phase, error) {

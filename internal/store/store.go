@@ -50,6 +50,13 @@ type Options struct {
 	// Now is the clock phases and notes are stamped with (nil: time.Now), so a test that
 	// moves the handlers' clock can keep phase dates on the same clock.
 	Now func() time.Time
+	// Replica opens the file read-only, as a LiteFS replica must (replica.go): no
+	// migrations, no writer, no secret created. Writes fail with ErrReplica, except
+	// exposures, which go to Ship.
+	Replica bool
+	// Ship receives the exposures of a replica, which sends them to the primary. Nil drops
+	// them (counted in Dropped).
+	Ship func(Exposure)
 }
 
 // Hooks let the metrics package count what was stored without the store importing it. Each
@@ -83,6 +90,9 @@ type Store struct {
 	closeOnce sync.Once
 	closeErr  error
 	now       func() time.Time
+
+	replica bool           // opened read-only on a LiteFS replica (replica.go)
+	ship    func(Exposure) // where a replica's exposures go
 }
 
 // Open opens (creating if needed) the database file at path and its parent directory,
@@ -93,15 +103,27 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	abs, err := prepareFile(path)
+	abs, err := filepath.Abs(path)
+	if !opts.Replica {
+		abs, err = prepareFile(path)
+	}
 	if err != nil {
 		return nil, err
+	}
+	s := &Store{path: abs, drops: &dropCounter{log: opts.Logger}, now: opts.Now, replica: opts.Replica, ship: opts.Ship}
+	if s.replica {
+		// No file guard on a replica: the primary checked the file (and LiteFS makes the
+		// replica's mount read-only, which the guard would refuse); openReplica only reads.
+		s.seen = newSeenExposures()
+		if err := s.openReplica(context.Background()); err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	if err := checkFile(context.Background(), abs); err != nil {
 		return nil, err // already a sentence naming the file and the fix
 	}
 	strays := absentSidecars(abs)
-	s := &Store{path: abs, drops: &dropCounter{log: opts.Logger}, now: opts.Now}
 	if err := s.open(context.Background()); err != nil {
 		s.closeDBs()
 		strays.remove()
@@ -265,6 +287,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	if closed {
 		return ErrClosed
 	}
+	if s.replica {
+		return s.pingReplica(ctx)
+	}
 	var n int
 	if err := s.rs.ping.QueryRowContext(ctx).Scan(&n); err != nil {
 		return fmt.Errorf("store: cannot read the database: %w", err)
@@ -298,6 +323,11 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.mu.Lock() // waits for senders blocked on a full queue; the writer keeps draining
 		s.closed = true
+		if s.replica {
+			s.mu.Unlock()
+			s.closeErr = s.closeDBs()
+			return
+		}
 		close(s.queue)
 		s.mu.Unlock()
 		<-s.writer.done
@@ -336,6 +366,9 @@ func (s *Store) enqueue(ctx context.Context, j job) error {
 	defer s.mu.RUnlock()
 	if s.closed {
 		return ErrClosed
+	}
+	if s.replica {
+		return ErrReplica
 	}
 	select {
 	case s.queue <- j:
