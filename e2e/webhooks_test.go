@@ -197,7 +197,7 @@ func TestWebhooksSurviveAHungReceiverAndSIGKILL(t *testing.T) {
 	}
 
 	// The admin lists the deliveries; the metrics count them.
-	page := adminGet(t, s2, "/admin/webhooks")
+	page := adminPage(t, s2, "/admin/webhooks")
 	for _, w := range []string{"signup.created", "signup.erased", "delivered", rcv.srv.URL} {
 		if !strings.Contains(page, w) {
 			t.Errorf("/admin/webhooks does not show %q", w)
@@ -297,27 +297,21 @@ cta = "Join"
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-// adminGet fetches an admin page with the admin's credentials.
-func adminGet(t *testing.T, s *Server, path string) string {
+// adminPage fetches an admin page with the admin's credentials (adminGet) and fails the test
+// unless it answers 200.
+func adminPage(t *testing.T, s *Server, path string) string {
 	t.Helper()
-	req, _ := http.NewRequest("GET", s.URL+path, nil)
-	req.SetBasicAuth("admin", s.Password)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	status, body := adminGet(t, s, path)
+	if status != 200 {
+		t.Fatalf("GET %s: %d\n%s", path, status, body)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %d\n%s", path, resp.StatusCode, b)
-	}
-	return string(b)
+	return body
 }
 
 // adminPost sends an admin form from formPage, as the founder's browser would.
 func adminPost(t *testing.T, s *Server, formPage, action string, form url.Values) {
 	t.Helper()
-	m := csrfRE.FindStringSubmatch(adminGet(t, s, formPage))
+	m := csrfRE.FindStringSubmatch(adminPage(t, s, formPage))
 	if m == nil {
 		t.Fatalf("no admin form token on %s", formPage)
 	}
