@@ -126,6 +126,12 @@ func newFlagSet(name, args, description string, stderr io.Writer) *flag.FlagSet 
 	fs := flag.NewFlagSet("litmus "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n == 0 { // check and version take no flags: no empty "Flags" heading
+			fmt.Fprintf(stderr, "Usage: litmus %s%s\n\n%s\n", name, args, description)
+			return
+		}
 		fmt.Fprintf(stderr, "Usage: litmus %s [flags]%s\n\n%s\n\nFlags (defaults come from the environment variables in brackets):\n", name, args, description)
 		fs.PrintDefaults()
 	}
