@@ -68,7 +68,6 @@ func signUpIdea(t *testing.T, s *Server, email string) {
 	if err != nil || status != 200 {
 		t.Fatalf("open: %d %v", status, err)
 	}
-	time.Sleep(2100 * time.Millisecond) // the form's time trap
 	req, _ := http.NewRequest("POST", s.URL+"/idea/signup", strings.NewReader(url.Values{"_token": {token}, "email": {email}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", v.UA)
