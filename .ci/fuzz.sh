@@ -18,14 +18,29 @@ if [ "${#targets[@]}" -eq 0 ]; then
   exit 1
 fi
 
-failed=()
+# Go 1.26's fuzz coordinator can end a duration-bounded run with a bare "context deadline
+# exceeded" failure when -fuzztime expires while a worker is mid-input, writing no failing
+# input (go.dev/issue/75804, fixed in Go 1.27). Such a run found nothing: it is reported as a
+# flake. Any other failure, and any run that saved an input under testdata/fuzz, fails.
+count_inputs() { if [ -d "$1" ]; then find "$1" -type f | wc -l; else echo 0; fi; }
+failed=() flaked=()
 for entry in "${targets[@]}"; do
   file="${entry% *}" target="${entry#* }"
   pkg="./$(dirname "$file")"
+  corpus="$pkg/testdata/fuzz/$target"
   echo "--- $target in $pkg for $fuzztime"
-  if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 100x "$pkg"; then
+  before=$(count_inputs "$corpus")
+  log=$(mktemp)
+  if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 100x "$pkg" 2>&1 | tee "$log"; then
+    :
+  elif [ "$(count_inputs "$corpus")" = "$before" ] &&
+    grep -A1 -E "^--- FAIL: ${target} " "$log" | tail -1 | grep -qx '[[:space:]]*context deadline exceeded'; then
+    echo "fuzz.sh: $target stopped with Go's fuzz-deadline race (go.dev/issue/75804) and saved no input: a flake, not a finding"
+    flaked+=("$target in $pkg")
+  else
     failed+=("$target in $pkg")
   fi
+  rm -f "$log"
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then
@@ -39,4 +54,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
   done
   exit 1
 fi
-echo "fuzz.sh: ${#targets[@]} targets fuzzed for $fuzztime each; nothing found"
+echo "fuzz.sh: ${#targets[@]} targets fuzzed for $fuzztime each; nothing found (${#flaked[@]} stopped by go.dev/issue/75804)"
